@@ -1,0 +1,226 @@
+package dev.realtimeharness.protocol;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The receive hot path: pulls only what latency accounting needs out of a frame (refs, topic, event, the probe id
+ * and, for postgres_changes, the commit timestamp) with Jackson's streaming parser, without building a tree. One
+ * instance per connection, reused for every frame (not thread-safe; confined to the connection's event loop).
+ *
+ * <p>The probe id is found at {@code payload.data.record.<probeColumn>} for postgres_changes and at
+ * {@code payload.payload.probe} for broadcasts (text frames) or the top-level {@code probe} of a kind-4 payload.
+ */
+public final class InboundScan {
+    private final String probeColumn;
+
+    private String joinRef;
+    private String ref;
+    private String topic;
+    private String event;
+    private String probe;
+    private String commitTimestamp;
+    private String changeType;
+
+    public InboundScan(String probeColumn) {
+        this.probeColumn = probeColumn;
+    }
+
+    public String joinRef() {
+        return joinRef;
+    }
+
+    public String ref() {
+        return ref;
+    }
+
+    public String topic() {
+        return topic;
+    }
+
+    public String event() {
+        return event;
+    }
+
+    /** The probe id ({@code runId:seq}) or null when the frame carries none. */
+    public String probe() {
+        return probe;
+    }
+
+    public String commitTimestamp() {
+        return commitTimestamp;
+    }
+
+    public String changeType() {
+        return changeType;
+    }
+
+    private void reset() {
+        joinRef = null;
+        ref = null;
+        topic = null;
+        event = null;
+        probe = null;
+        commitTimestamp = null;
+        changeType = null;
+    }
+
+    /** Scans a text frame of the given version. */
+    public void scanText(Vsn vsn, byte[] utf8, int offset, int length) throws ProtocolException {
+        reset();
+        try (JsonParser p = Json.FACTORY.createParser(utf8, offset, length)) {
+            if (vsn == Vsn.V2) {
+                scanV2(p);
+            } else {
+                scanV1(p);
+            }
+        } catch (IOException e) {
+            throw new ProtocolException("not JSON: " + e.getMessage(), e);
+        }
+        if (topic == null || event == null) {
+            throw new ProtocolException("frame without topic or event");
+        }
+    }
+
+    public void scanText(Vsn vsn, String text) throws ProtocolException {
+        byte[] b = text.getBytes(StandardCharsets.UTF_8);
+        scanText(vsn, b, 0, b.length);
+    }
+
+    /** Scans a binary (kind 4) broadcast. */
+    public void scanBinary(byte[] frame) throws ProtocolException {
+        reset();
+        UserBroadcast b = V2Codec.decodeBinary(frame);
+        joinRef = b.joinRef();
+        ref = b.ref();
+        topic = b.topic();
+        event = Events.BROADCAST;
+        if (b.jsonEncoding() && b.payload().length > 0) {
+            try (JsonParser p = Json.FACTORY.createParser(b.payload())) {
+                if (p.nextToken() == JsonToken.START_OBJECT) {
+                    scanUserPayload(p);
+                }
+            } catch (IOException e) {
+                throw new ProtocolException("broadcast payload is not JSON: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private void scanV2(JsonParser p) throws IOException, ProtocolException {
+        if (p.nextToken() != JsonToken.START_ARRAY) {
+            throw new ProtocolException("expected V2 array");
+        }
+        joinRef = nullableString(p);
+        ref = nullableString(p);
+        topic = nullableString(p);
+        event = nullableString(p);
+        JsonToken t = p.nextToken();
+        if (t == JsonToken.START_OBJECT) {
+            scanPayload(p);
+        } else if (t == null || t == JsonToken.END_ARRAY) {
+            throw new ProtocolException("expected V2 array of 5 elements");
+        } else {
+            p.skipChildren();
+        }
+    }
+
+    private void scanV1(JsonParser p) throws IOException, ProtocolException {
+        if (p.nextToken() != JsonToken.START_OBJECT) {
+            throw new ProtocolException("expected a JSON object (vsn 1.0.0)");
+        }
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            JsonToken v = p.nextToken();
+            switch (name) {
+                case "topic" -> topic = p.getValueAsString();
+                case "event" -> event = p.getValueAsString();
+                case "ref" -> ref = v == JsonToken.VALUE_NULL ? null : p.getValueAsString();
+                case "join_ref" -> joinRef = v == JsonToken.VALUE_NULL ? null : p.getValueAsString();
+                case "payload" -> {
+                    if (v == JsonToken.START_OBJECT) {
+                        scanPayload(p);
+                    } else {
+                        p.skipChildren();
+                    }
+                }
+                default -> p.skipChildren();
+            }
+        }
+    }
+
+    // The channel message payload: {"ids":..,"data":{..}} for postgres_changes,
+    // {"event":..,"payload":{..},"type":"broadcast"} for broadcasts. Other payloads are skipped field by field.
+    private void scanPayload(JsonParser p) throws IOException {
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            JsonToken v = p.nextToken();
+            if (v == JsonToken.START_OBJECT && "data".equals(name)) {
+                scanChange(p);
+            } else if (v == JsonToken.START_OBJECT && "payload".equals(name)) {
+                scanUserPayload(p);
+            } else {
+                p.skipChildren();
+            }
+        }
+    }
+
+    private void scanChange(JsonParser p) throws IOException {
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            JsonToken v = p.nextToken();
+            switch (name) {
+                case "commit_timestamp" -> commitTimestamp = v == JsonToken.VALUE_STRING ? p.getText() : null;
+                case "type" -> changeType = v == JsonToken.VALUE_STRING ? p.getText() : null;
+                case "record" -> {
+                    if (v == JsonToken.START_OBJECT) {
+                        scanRecord(p);
+                    } else {
+                        p.skipChildren();
+                    }
+                }
+                default -> p.skipChildren();
+            }
+        }
+    }
+
+    private void scanRecord(JsonParser p) throws IOException {
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            JsonToken v = p.nextToken();
+            if (v == JsonToken.VALUE_STRING && probeColumn.equals(name)) {
+                probe = p.getText();
+            } else {
+                p.skipChildren();
+            }
+        }
+    }
+
+    private void scanUserPayload(JsonParser p) throws IOException {
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            JsonToken v = p.nextToken();
+            if (v == JsonToken.VALUE_STRING && "probe".equals(name)) {
+                probe = p.getText();
+            } else {
+                p.skipChildren();
+            }
+        }
+    }
+
+    private static String nullableString(JsonParser p) throws IOException, ProtocolException {
+        JsonToken t = p.nextToken();
+        if (t == JsonToken.VALUE_NULL) {
+            return null;
+        }
+        if (t == null || t == JsonToken.END_ARRAY) {
+            throw new ProtocolException("expected V2 array of 5 elements");
+        }
+        if (t.isStructStart()) {
+            p.skipChildren();
+            return null;
+        }
+        return p.getText();
+    }
+}
