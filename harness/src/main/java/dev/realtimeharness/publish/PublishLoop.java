@@ -1,0 +1,77 @@
+package dev.realtimeharness.publish;
+
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The publish thread: walks the open-model schedule and, at each due time, registers the probe (so the ledger knows
+ * it before any delivery can arrive) and hands it to the publisher. It never waits for the target.
+ */
+public final class PublishLoop implements Runnable {
+
+    /** Registers a probe before it is sent; returns false to skip it (e.g. its driver has no ready channel). */
+    public interface Registrar {
+        boolean register(Probe probe);
+    }
+
+    private final OpenModelSchedule schedule;
+    private final long maxMessages;
+    private final long endNanos;
+    private final int drivers;
+    private final String runId;
+    private final Registrar registrar;
+    private final Publisher publisher;
+    private final Publisher.Outcome outcome;
+    private volatile boolean stopped;
+    private volatile long scheduled;
+    private volatile long skipped;
+
+    public PublishLoop(OpenModelSchedule schedule, long maxMessages, long endNanos, int drivers, String runId,
+            Registrar registrar, Publisher publisher, Publisher.Outcome outcome) {
+        this.schedule = schedule;
+        this.maxMessages = maxMessages;
+        this.endNanos = endNanos;
+        this.drivers = drivers;
+        this.runId = runId;
+        this.registrar = registrar;
+        this.publisher = publisher;
+        this.outcome = outcome;
+    }
+
+    public void stop() {
+        stopped = true;
+    }
+
+    /** Probes handed to the publisher so far. */
+    public long scheduled() {
+        return scheduled;
+    }
+
+    /** Probes skipped because nothing was ready to receive them. */
+    public long skipped() {
+        return skipped;
+    }
+
+    @Override
+    public void run() {
+        for (long seq = 0; seq < maxMessages && !stopped; seq++) {
+            long due = schedule.dueNanos(seq);
+            if (due - endNanos >= 0) {
+                break;
+            }
+            long wait;
+            while (!stopped && (wait = due - System.nanoTime()) > 0) {
+                LockSupport.parkNanos(wait);
+            }
+            if (stopped) {
+                break;
+            }
+            Probe probe = new Probe(seq, Probe.id(runId, seq), (int) (seq % drivers), due);
+            if (!registrar.register(probe)) {
+                skipped++;
+                continue;
+            }
+            publisher.send(probe, outcome);
+            scheduled++;
+        }
+    }
+}
