@@ -1,0 +1,52 @@
+package dev.realtimeharness.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.realtimeharness.scenario.EmbeddedConfig;
+import dev.realtimeharness.target.EmbeddedTarget;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "target", mixinStandardHelpOptions = true,
+        description = "Serve the embedded target (PostgreSQL + stand-in Realtime server) until interrupted. Prints one"
+                + " JSON line with its URLs and throwaway keys.")
+final class TargetCommand implements Callable<Integer> {
+
+    @Option(names = "--port", paramLabel = "P", defaultValue = "0",
+            description = "the stand-in's port (default: a free port)")
+    int port;
+
+    @Option(names = "--drivers", paramLabel = "N", defaultValue = "100",
+            description = "driver rows to create in the drivers table (default: 100)")
+    int drivers;
+
+    @Override
+    public Integer call() throws Exception {
+        EmbeddedTarget target;
+        try {
+            target = EmbeddedTarget.start(drivers, EmbeddedConfig.none(), port);
+        } catch (Exception e) {
+            System.err.println("harness: the embedded target failed to start: " + e.getMessage());
+            return ExitCodes.NOT_RUN;
+        }
+        CountDownLatch stop = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            target.close();
+            stop.countDown();
+        }, "target-shutdown"));
+        Map<String, Object> info = new LinkedHashMap<>();
+        info.put("wsUrl", target.wsUrl().toString());
+        info.put("restUrl", target.restUrl());
+        info.put("dbUrl", target.dbUrl());
+        info.put("jdbcUrl", target.jdbcUrl());
+        info.put("apikey", target.apikey());
+        info.put("jwtSecret", target.jwtSecret());
+        System.out.println(new ObjectMapper().writeValueAsString(info));
+        System.out.flush();
+        stop.await();
+        return ExitCodes.PASSED;
+    }
+}

@@ -1,0 +1,40 @@
+package dev.realtimeharness.cli;
+
+import dev.realtimeharness.scenario.Scenario;
+import dev.realtimeharness.scenario.ScenarioException;
+import dev.realtimeharness.scenario.ScenarioLoader;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "validate", mixinStandardHelpOptions = true,
+        description = "Check a scenario file without running it (exit 0 when valid, 2 when not).")
+final class ValidateCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", paramLabel = "SCENARIO")
+    Path scenario;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "apply overrides as `run` would")
+    List<String> sets = new ArrayList<>();
+
+    @Override
+    public Integer call() {
+        try {
+            Scenario s = ScenarioLoader.load(scenario, sets);
+            long channels = (long) s.drivers() * s.channelsPerDriver();
+            System.out.printf("%s: valid. %s: %d drivers x %d channels (%d channels), publish via %s at %s%s, "
+                            + "duration %s, gate %s%n", scenario, s.name(), s.drivers(), s.channelsPerDriver(), channels,
+                    s.publish().via().wireName(), s.publish().rate().format(),
+                    s.publish().messages() == null ? "" : ", " + s.publish().messages() + " messages",
+                    s.duration(), s.gate());
+            return ExitCodes.PASSED;
+        } catch (ScenarioException e) {
+            System.err.println("harness: " + e.getMessage());
+            return ExitCodes.BAD_INPUT;
+        }
+    }
+}

@@ -1,0 +1,475 @@
+package dev.realtimeharness.run;
+
+import dev.realtimeharness.cli.ExitCodes;
+import dev.realtimeharness.client.ChannelSpec;
+import dev.realtimeharness.client.DriverSpec;
+import dev.realtimeharness.client.EventLoops;
+import dev.realtimeharness.client.Fleet;
+import dev.realtimeharness.client.FleetConfig;
+import dev.realtimeharness.gate.Gate;
+import dev.realtimeharness.gate.Verdict;
+import dev.realtimeharness.metrics.HiccupMeter;
+import dev.realtimeharness.metrics.IntervalLogWriter;
+import dev.realtimeharness.metrics.LatencyRecorders;
+import dev.realtimeharness.metrics.Metric;
+import dev.realtimeharness.metrics.ProbeLedger;
+import dev.realtimeharness.metrics.ProcessWatchdog;
+import dev.realtimeharness.metrics.RunCounters;
+import dev.realtimeharness.metrics.TimelineWriter;
+import dev.realtimeharness.protocol.JoinConfig;
+import dev.realtimeharness.protocol.Messages;
+import dev.realtimeharness.protocol.Vsn;
+import dev.realtimeharness.publish.OpenModelSchedule;
+import dev.realtimeharness.publish.PostgresPublisher;
+import dev.realtimeharness.publish.Probe;
+import dev.realtimeharness.publish.PublishLoop;
+import dev.realtimeharness.publish.Publisher;
+import dev.realtimeharness.results.RunDirectory;
+import dev.realtimeharness.results.RunInfoWriter;
+import dev.realtimeharness.results.Summary;
+import dev.realtimeharness.results.SummaryWriter;
+import dev.realtimeharness.scenario.Drivers;
+import dev.realtimeharness.scenario.PostgresChangeSpec;
+import dev.realtimeharness.scenario.PublishVia;
+import dev.realtimeharness.scenario.Scenario;
+import dev.realtimeharness.scenario.ScenarioException;
+import dev.realtimeharness.scenario.ScenarioLoader;
+import dev.realtimeharness.scenario.TopicTemplate;
+import dev.realtimeharness.target.EmbeddedTarget;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The orchestrator: scenario → target → fleet + publisher → ticker → drain → results → exit code. Results are
+ * written as the run goes (hlog and timeline every second, summary.json every few seconds), so a run that is killed
+ * still leaves everything up to its last second.
+ */
+public final class Run {
+    private static final Logger log = LoggerFactory.getLogger(Run.class);
+    private static final long SECOND = 1_000_000_000L;
+    private static final int PROGRESS_EVERY_SECONDS = 5;
+
+    private final RunOptions options;
+    private final PrintStream out;
+    private final PrintStream err;
+    private volatile boolean interrupted;
+    private final CountDownLatch finished = new CountDownLatch(1);
+
+    public Run(RunOptions options, PrintStream out, PrintStream err) {
+        this.options = options;
+        this.out = out;
+        this.err = err;
+    }
+
+    /** Asks a running run to stop early (SIGINT/SIGTERM): partial results are written, exit code 4. */
+    public void interrupt() {
+        interrupted = true;
+    }
+
+    /** Waits until {@link #execute()} has written its results (for the shutdown hook). */
+    public boolean awaitFinished(long millis) throws InterruptedException {
+        return finished.await(millis, TimeUnit.MILLISECONDS);
+    }
+
+    public int execute() {
+        try {
+            return doExecute();
+        } finally {
+            finished.countDown();
+        }
+    }
+
+    private int doExecute() {
+        Scenario scenario;
+        try {
+            scenario = ScenarioLoader.load(options.scenarioFile(), options.sets());
+            if (options.duration() != null) {
+                scenario = ScenarioLoader.withDuration(scenario, options.duration());
+            }
+        } catch (ScenarioException e) {
+            err.println("harness: " + e.getMessage());
+            return ExitCodes.BAD_INPUT;
+        }
+        if (!"embedded".equals(options.target())) {
+            err.println("harness: --target " + options.target() + ": only the embedded target is supported in this"
+                    + " version (remote Supabase targets are planned; see the README)");
+            return ExitCodes.BAD_INPUT;
+        }
+        if (scenario.publish().via() != PublishVia.POSTGRES) {
+            err.println("harness: " + scenario.source() + ": field 'publish.via': '" + scenario.publish().via().wireName()
+                    + "' is not supported yet in this version; use postgres");
+            return ExitCodes.BAD_INPUT;
+        }
+
+        Instant startedAt = Instant.now();
+        String runId = options.runId() != null ? options.runId() : RunDirectory.defaultRunId(startedAt, scenario.name());
+        Path resultsRoot = options.resultsDir() != null ? options.resultsDir() : Path.of("results");
+        RunDirectory dir;
+        try {
+            dir = RunDirectory.create(resultsRoot, runId);
+        } catch (RuntimeException e) {
+            err.println("harness: cannot create the results directory: " + e.getMessage());
+            return ExitCodes.BAD_INPUT;
+        }
+        RunLog runLog = RunLog.attach(dir.file("harness.log"));
+        try {
+            return runIn(scenario, runId, dir, startedAt);
+        } finally {
+            runLog.close();
+        }
+    }
+
+    private int runIn(Scenario scenario, String runId, RunDirectory dir, Instant startedAt) {
+        out.printf("realtime-harness run %s: %d drivers x %d channels, %s via %s, target %s%n", runId,
+                scenario.drivers(), scenario.channelsPerDriver(), describePublish(scenario),
+                scenario.publish().via().wireName(), options.target());
+        out.println("results: " + dir.path().toAbsolutePath());
+        log.info("run {} starting; scenario {} ({})", runId, scenario.name(), scenario.source());
+
+        int drivers = scenario.drivers();
+        int perDriver = scenario.channelsPerDriver();
+        int subscriptions = drivers * perDriver;
+        LatencyRecorders recorders = new LatencyRecorders();
+        RunCounters counters = new RunCounters();
+        ProbeLedger ledger = new ProbeLedger(subscriptions);
+        ReadyBoard board = new ReadyBoard(drivers, perDriver);
+        HiccupMeter hiccups = new HiccupMeter();
+        ProcessWatchdog watchdog = new ProcessWatchdog(hiccups);
+        LongAdder publishFailures = new LongAdder();
+        hiccups.start();
+
+        EmbeddedTarget target;
+        long t = System.nanoTime();
+        try {
+            out.println("starting the embedded target (PostgreSQL 17 + stand-in Realtime server)...");
+            target = EmbeddedTarget.start(drivers, scenario.target().embedded());
+        } catch (Exception e) {
+            err.println("harness: the embedded target failed to start: " + e.getMessage());
+            log.error("embedded target failed to start", e);
+            hiccups.stop();
+            return ExitCodes.NOT_RUN;
+        }
+        out.printf("target ready in %.1f s: %s%n", (System.nanoTime() - t) / 1e9, target.wsUrl());
+
+        RunListener listener = new RunListener(runId, ledger, recorders, counters, board, true);
+        FleetConfig fleetConfig = new FleetConfig(target.wsUrl(), target.apikey(),
+                Vsn.parse(scenario.protocol().vsn()), scenario.protocol().heartbeat(),
+                scenario.ramp().connectRate().perSecond(), scenario.ramp().joinRate().perSecond(),
+                Duration.ofSeconds(10), scenario.publish().probeColumn(), 0);
+        List<DriverSpec> specs = driverSpecs(scenario, target.apikey());
+        boolean perDriverDelivery = scenario.channel().postgresChanges().stream()
+                .anyMatch(pc -> pc.filter() != null && (TopicTemplate.uses(pc.filter(), "driverId")
+                        || TopicTemplate.uses(pc.filter(), "driver")));
+
+        Summary summary;
+        int exit;
+        ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread th = new Thread(r, "ticker");
+            th.setDaemon(true);
+            return th;
+        });
+        try (Fleet fleet = new Fleet(fleetConfig, specs, listener, null);
+                IntervalLogWriter hlog = new IntervalLogWriter(dir.file("latency.hlog"), startedAt.toEpochMilli());
+                TimelineWriter timeline = new TimelineWriter(dir.file("timeline.csv"))) {
+            long runStart = System.nanoTime();
+            Ticker tick = new Ticker(runStart, recorders, counters, ledger, watchdog, hiccups, hlog, timeline);
+            ticker.scheduleAtFixedRate(() -> tick.tick(scenario, runId, startedAt, target, dir, publishFailures, board),
+                    1, 1, TimeUnit.SECONDS);
+
+            fleet.start();
+            long readyDeadline = runStart + readyTimeoutNanos(scenario);
+            while (!interrupted && board.readyCount() < subscriptions && System.nanoTime() - readyDeadline < 0) {
+                if (counters.connectionsSucceeded() == 0 && counters.connectionsFailed() >= drivers
+                        && System.nanoTime() - runStart > 15 * SECOND) {
+                    break;
+                }
+                sleep(50);
+            }
+            int ready = board.readyCount();
+            out.printf("%d of %d channels ready after %.1f s (%d connections open)%n", ready, subscriptions,
+                    (System.nanoTime() - runStart) / 1e9, counters.connectionsOpen());
+            if (counters.connectionsSucceeded() == 0) {
+                err.println("harness: every connection failed: " + listener.connectFailures.keySet());
+                summary = buildSummary(scenario, runId, startedAt, Instant.now(), recorders, counters, ledger, watchdog,
+                        hiccups, target);
+                writeResults(dir, scenario, summary, startedAt);
+                return ExitCodes.NOT_RUN;
+            }
+
+            // Publish: the open-model schedule runs from t0 whatever the target does.
+            long endNanos = runStart + scenario.duration().toNanos();
+            long maxMessages = scenario.publish().messages() != null ? scenario.publish().messages() : Long.MAX_VALUE;
+            AtomicLong lastSendNanos = new AtomicLong(System.nanoTime());
+            Publisher.Outcome outcome = new Publisher.Outcome() {
+                @Override
+                public void sent(Probe probe, long sendNanos) {
+                    ledger.markSent(probe.seq(), sendNanos);
+                    lastSendNanos.accumulateAndGet(sendNanos, Math::max);
+                }
+
+                @Override
+                public void failed(Probe probe, String reason) {
+                    publishFailures.increment();
+                }
+            };
+            PublishLoop loop;
+            try (Publisher publisher = new PostgresPublisher(target.jdbcUrl(), target.user(), target.password(),
+                    scenario.publish().table(), scenario.publish().probeColumn(), 4, Drivers::id)) {
+                long t0 = System.nanoTime() + 50_000_000L;
+                loop = new PublishLoop(new OpenModelSchedule(t0, scenario.publish().rate().perSecond()), maxMessages,
+                        endNanos, drivers, runId, probe -> {
+                            int[] expected = perDriverDelivery ? board.readyOf(probe.driver()) : board.readyAll();
+                            if (expected.length == 0) {
+                                return false;
+                            }
+                            ledger.register(probe.seq(), probe.dueNanos(), expected);
+                            return true;
+                        }, publisher, outcome);
+                Thread publishThread = new Thread(loop, "publish");
+                publishThread.setDaemon(true);
+                publishThread.start();
+                while (publishThread.isAlive() && !interrupted) {
+                    publishThread.join(100);
+                }
+                loop.stop();
+                publishThread.join(5_000);
+                if (loop.skipped() > 0) {
+                    out.printf("%d probes were not published: their driver had no ready channel%n", loop.skipped());
+                }
+                // Drain: wait for the last deliveries, at most drainTimeout after the last send.
+                long drain = scenario.drainTimeout().toNanos();
+                while (!interrupted && ledger.pending() > 0
+                        && System.nanoTime() - (lastSendNanos.get() + drain) < 0) {
+                    sleep(20);
+                }
+            }
+            ticker.shutdown();
+            ticker.awaitTermination(5, TimeUnit.SECONDS);
+            ledger.finish();
+            tick.finalTick(scenario, runId, startedAt, target, dir, publishFailures, board);
+            Instant endedAt = Instant.now();
+            summary = buildSummary(scenario, runId, startedAt, endedAt, recorders, counters, ledger, watchdog, hiccups,
+                    target);
+            Verdict verdict = Gate.evaluate(scenario.gate(), summary);
+            summary = summary.withGate(verdict);
+            writeResults(dir, scenario, summary, startedAt);
+            printReport(summary, verdict, publishFailures.sum(), listener, dir);
+            exit = interrupted ? ExitCodes.INTERRUPTED : verdict.passed() ? ExitCodes.PASSED : ExitCodes.GATE_FAILED;
+        } catch (IOException e) {
+            err.println("harness: cannot write results: " + e.getMessage());
+            exit = ExitCodes.NOT_RUN;
+        } catch (java.sql.SQLException e) {
+            err.println("harness: cannot connect the publisher to PostgreSQL: " + e.getMessage());
+            exit = ExitCodes.NOT_RUN;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            exit = ExitCodes.INTERRUPTED;
+        } finally {
+            ticker.shutdownNow();
+            hiccups.stop();
+            target.close();
+        }
+        return exit;
+    }
+
+    static long readyTimeoutNanos(Scenario s) {
+        // Joins are paced: allow the paced time plus a margin, at least 30 s, but never beyond the run's duration.
+        double joinSeconds = s.drivers() * (double) s.channelsPerDriver() / s.ramp().joinRate().perSecond();
+        double connectSeconds = s.drivers() / s.ramp().connectRate().perSecond();
+        long nanos = (long) ((joinSeconds + connectSeconds + 30) * SECOND);
+        return Math.min(nanos, s.duration().toNanos());
+    }
+
+    static List<DriverSpec> driverSpecs(Scenario s, String accessToken) {
+        List<DriverSpec> specs = new ArrayList<>(s.drivers());
+        for (int d = 0; d < s.drivers(); d++) {
+            List<ChannelSpec> channels = new ArrayList<>(s.channelsPerDriver());
+            for (int c = 0; c < s.channelsPerDriver(); c++) {
+                List<JoinConfig.PostgresChangeFilter> filters = new ArrayList<>();
+                for (PostgresChangeSpec pc : s.channel().postgresChanges()) {
+                    filters.add(new JoinConfig.PostgresChangeFilter(pc.event(), pc.schema(), pc.table(),
+                            pc.filter() == null ? null : pc.filter(d, c)));
+                }
+                JoinConfig join = new JoinConfig(s.channel().broadcast().ack(), s.channel().broadcast().self(), "",
+                        s.channel().presence().enabled(), filters, false, accessToken);
+                channels.add(new ChannelSpec(d * s.channelsPerDriver() + c, Messages.topic(s.channel().topic(d, c)),
+                        join));
+            }
+            specs.add(new DriverSpec(d, channels));
+        }
+        return specs;
+    }
+
+    static Summary buildSummary(Scenario s, String runId, Instant startedAt, Instant endedAt,
+            LatencyRecorders recorders, RunCounters counters, ProbeLedger ledger, ProcessWatchdog watchdog,
+            HiccupMeter hiccups, EmbeddedTarget target) {
+        return new Summary(runId, s.name(), "embedded", startedAt.toString(), endedAt.toString(), s.drivers(),
+                s.channelsPerDriver(), Summary.Connections.from(counters), Summary.Channels.from(counters),
+                Summary.Messages.from(ledger.counts()),
+                Summary.LatencyStats.of(recorders.cumulative(Metric.PUB_TO_RECV)),
+                Summary.LatencyStats.of(recorders.cumulative(Metric.PUB_TO_RECV_RAW)),
+                Summary.LatencyStats.of(recorders.cumulative(Metric.JOIN)),
+                Summary.LatencyStats.of(recorders.cumulative(Metric.READY)),
+                Summary.LatencyStats.of(recorders.cumulative(Metric.CONNECT)),
+                new Summary.HarnessStats(watchdog.maxHeapUsedBytes(), watchdog.maxCpuRatio(),
+                        Summary.LatencyStats.roundMillis(hiccups.p99Millis()), watchdog.saturated()),
+                new Summary.Errors(counters.protocolErrors()), null);
+    }
+
+    private void writeResults(RunDirectory dir, Scenario s, Summary summary, Instant startedAt) {
+        try {
+            SummaryWriter.write(dir.file("summary.json"), summary);
+            RunInfoWriter.write(dir.file("run.json"), resolved(s), null, startedAt, Instant.now());
+        } catch (IOException e) {
+            err.println("harness: cannot write summary.json: " + e.getMessage());
+        }
+    }
+
+    static Map<String, Object> resolved(Scenario s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", s.name());
+        m.put("description", s.description());
+        m.put("source", String.valueOf(s.source()));
+        m.put("drivers", s.drivers());
+        m.put("channelsPerDriver", s.channelsPerDriver());
+        m.put("protocol", Map.of("vsn", s.protocol().vsn(), "heartbeat", s.protocol().heartbeat().toString()));
+        m.put("channel", s.channel().toString());
+        m.put("publish", s.publish().toString());
+        m.put("ramp", s.ramp().toString());
+        m.put("duration", s.duration().toString());
+        m.put("drainTimeout", s.drainTimeout().toString());
+        m.put("target", s.target().toString());
+        m.put("gate", s.gate());
+        m.put("transport", EventLoops.transportName());
+        return m;
+    }
+
+    private String describePublish(Scenario s) {
+        Long n = s.publish().messages();
+        return (n != null ? n + " messages" : "for " + s.duration()) + " at " + s.publish().rate().format();
+    }
+
+    private void printReport(Summary s, Verdict verdict, long publishFailures, RunListener listener, RunDirectory dir) {
+        out.println();
+        out.printf("connections  %d/%d succeeded (%.2f%%), %d reconnects%n", s.connections().succeeded(),
+                s.connections().attempted(), 100 * s.connections().successRatio(), s.connections().reconnects());
+        out.printf("channels     %d joined of %d attempts, %d failed %s%n", s.channels().joined(),
+                s.channels().attempted(), s.channels().failed(),
+                s.channels().failureReasons().isEmpty() ? "" : s.channels().failureReasons());
+        out.printf("messages     published %d, expected %d, delivered %d, lost %d, duplicated %d, out of order %d%n",
+                s.messages().published(), s.messages().expectedDeliveries(), s.messages().delivered(),
+                s.messages().lost(), s.messages().duplicated(), s.messages().outOfOrder());
+        if (publishFailures > 0) {
+            out.printf("publish      %d probes failed to publish (their deliveries count as lost)%n", publishFailures);
+        }
+        out.println("latency (ms)      count      min      p50      p90      p95      p99     p999      max     mean");
+        row("pub-to-recv", s.latency());
+        row("pub-to-recv-raw", s.latencyRaw());
+        row("join", s.joinLatency());
+        row("ready", s.readyLatency());
+        row("connect", s.connectLatency());
+        out.printf("harness      heap max %d MiB, cpu max %.0f%%, hiccup p99 %.3f ms%s%n",
+                s.harness().heapMaxBytes() >> 20, 100 * s.harness().cpuMaxRatio(), s.harness().hiccupP99(),
+                s.harness().saturated() ? "  WARNING: the harness was saturated; latencies include its own delay" : "");
+        if (s.errors().protocol() > 0) {
+            out.printf("errors       %d unparseable frames (see harness.log)%n", s.errors().protocol());
+        }
+        out.println();
+        out.println("gate: " + (verdict.passed() ? "PASSED" : "FAILED"));
+        out.println(verdict.describe());
+        out.println("results: " + dir.path());
+    }
+
+    private void row(String name, Summary.LatencyStats l) {
+        out.printf("%-15s %7d %8.3f %8.3f %8.3f %8.3f %8.3f %8.3f %8.3f %8.3f%n", name, l.count(), l.min(), l.p50(),
+                l.p90(), l.p95(), l.p99(), l.p999(), l.max(), l.mean());
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The once-a-second work: interval histograms to the hlog, a timeline row, a progress line, summary.json. */
+    private final class Ticker {
+        private final long runStart;
+        private final LatencyRecorders recorders;
+        private final RunCounters counters;
+        private final ProbeLedger ledger;
+        private final ProcessWatchdog watchdog;
+        private final HiccupMeter hiccups;
+        private final IntervalLogWriter hlog;
+        private final TimelineWriter timeline;
+        private long seconds;
+
+        Ticker(long runStart, LatencyRecorders recorders, RunCounters counters, ProbeLedger ledger,
+                ProcessWatchdog watchdog, HiccupMeter hiccups, IntervalLogWriter hlog, TimelineWriter timeline) {
+            this.runStart = runStart;
+            this.recorders = recorders;
+            this.counters = counters;
+            this.ledger = ledger;
+            this.watchdog = watchdog;
+            this.hiccups = hiccups;
+            this.hlog = hlog;
+            this.timeline = timeline;
+        }
+
+        synchronized void tick(Scenario s, String runId, Instant startedAt, EmbeddedTarget target, RunDirectory dir,
+                LongAdder publishFailures, ReadyBoard board) {
+            try {
+                seconds++;
+                LatencyRecorders.Interval interval = recorders.snapshot();
+                hlog.write(interval);
+                ProcessWatchdog.Sample sample = watchdog.sample();
+                var h = interval.histogram(Metric.PUB_TO_RECV);
+                ProbeLedger.Counts c = ledger.counts();
+                timeline.write(new TimelineWriter.Row((System.nanoTime() - runStart) / SECOND,
+                        counters.connectionsOpen(), counters.channelsJoined(), c.published(), c.delivered(), c.lost(),
+                        TimelineWriter.percentileMillis(h, 50), TimelineWriter.percentileMillis(h, 99),
+                        counters.protocolErrors() + publishFailures.sum(), sample.heapUsedBytes(), sample.cpuRatio()));
+                // Bounded memory: a delivery still missing drainTimeout after its probe was sent is lost.
+                ledger.expireOlderThan(System.nanoTime() - s.drainTimeout().toNanos());
+                if (seconds % PROGRESS_EVERY_SECONDS == 0) {
+                    var cum = recorders.cumulative(Metric.PUB_TO_RECV);
+                    out.printf("[%4ds] connections %d/%d  ready %d/%d  published %d  delivered %d/%d  lost %d  "
+                                    + "p50 %.1f ms  p99 %.1f ms  cpu %.0f%%%n",
+                            (System.nanoTime() - runStart) / SECOND, counters.connectionsOpen(), s.drivers(),
+                            board.readyCount(), s.drivers() * s.channelsPerDriver(), c.published(), c.delivered(),
+                            c.expectedDeliveries(), c.lost(), TimelineWriter.percentileMillis(cum, 50),
+                            TimelineWriter.percentileMillis(cum, 99), 100 * sample.cpuRatio());
+                    SummaryWriter.write(dir.file("summary.json"), buildSummary(s, runId, startedAt, Instant.now(),
+                            recorders, counters, ledger, watchdog, hiccups, target));
+                }
+            } catch (IOException | RuntimeException e) {
+                log.warn("ticker: {}", e.toString());
+            }
+        }
+
+        synchronized void finalTick(Scenario s, String runId, Instant startedAt, EmbeddedTarget target,
+                RunDirectory dir, LongAdder publishFailures, ReadyBoard board) {
+            try {
+                hlog.write(recorders.snapshot());
+            } catch (IOException e) {
+                log.warn("final hlog interval: {}", e.toString());
+            }
+        }
+    }
+}
