@@ -1,0 +1,26 @@
+package dev.realtimeharness.scenario;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What each channel joins with. {@code topic} is a {@link TopicTemplate} (without the {@code realtime:}
+ * prefix, which the client adds); filters in {@code postgresChanges} may use the same placeholders.
+ */
+public record ChannelConfig(String topic, List<PostgresChangeSpec> postgresChanges,
+        BroadcastConfig broadcast, PresenceConfig presence) {
+
+    public static final String DEFAULT_TOPIC = "driver-orders:{driver}:{channel}";
+
+    public ChannelConfig {
+        Objects.requireNonNull(topic, "topic");
+        postgresChanges = List.copyOf(postgresChanges);
+        Objects.requireNonNull(broadcast, "broadcast");
+        Objects.requireNonNull(presence, "presence");
+    }
+
+    /** The topic of one channel, placeholders expanded. */
+    public String topic(int driver, int channel) {
+        return TopicTemplate.expand(topic, driver, channel);
+    }
+}

@@ -1,0 +1,122 @@
+package dev.realtimeharness.scenario;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The gate keys a scenario may use, and what kind of limit each is. Values are kept in canonical units:
+ * latency limits in milliseconds, counts and ratios as plain numbers.
+ */
+public final class GateKeys {
+
+    /** What a gate limit means for the measured value. */
+    public enum Kind {
+        /** A latency in milliseconds; passes when actual ≤ limit. Written as a duration ("200ms"). */
+        LATENCY_MAX_MS,
+        /** A count; passes when actual ≤ limit. Written as a non-negative integer. */
+        COUNT_MAX,
+        /** A ratio in [0, 1]; passes when actual ≥ limit. Written as a number or a percentage ("99%"). */
+        RATIO_MIN
+    }
+
+    public static final List<String> LATENCY_METRICS =
+            List.of("latency", "latencyRaw", "joinLatency", "readyLatency", "connectLatency");
+    public static final List<String> LATENCY_STATS =
+            List.of("min", "mean", "p50", "p90", "p95", "p99", "p999", "max");
+
+    private static final Map<String, Kind> KEYS = build();
+    private static final Pattern PERCENT = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*%");
+
+    private GateKeys() {
+    }
+
+    private static Map<String, Kind> build() {
+        Map<String, Kind> keys = new LinkedHashMap<>();
+        for (String metric : LATENCY_METRICS) {
+            for (String stat : LATENCY_STATS) {
+                keys.put(metric + "." + stat, Kind.LATENCY_MAX_MS);
+            }
+        }
+        for (String k : List.of("messages.lost", "messages.duplicated", "messages.outOfOrder", "errors.protocol")) {
+            keys.put(k, Kind.COUNT_MAX);
+        }
+        for (String k : List.of("connections.successRatio", "channels.successRatio", "messages.deliveredRatio")) {
+            keys.put(k, Kind.RATIO_MIN);
+        }
+        return Collections.unmodifiableMap(keys);
+    }
+
+    public static boolean isKnown(String key) {
+        return KEYS.containsKey(key);
+    }
+
+    /** The kind of a known key; throws IllegalArgumentException for an unknown one. */
+    public static Kind kind(String key) {
+        Kind kind = KEYS.get(key);
+        if (kind == null) {
+            throw new IllegalArgumentException(unknownMessage(key));
+        }
+        return kind;
+    }
+
+    /** Every known key, latency keys first, in a stable order. */
+    public static List<String> all() {
+        return new ArrayList<>(KEYS.keySet());
+    }
+
+    /**
+     * Parses a limit given as text (a --set value, for instance) into its canonical unit;
+     * throws IllegalArgumentException naming what is allowed.
+     */
+    public static double parseLimit(String key, String text) {
+        String s = text == null ? "" : text.strip();
+        return switch (kind(key)) {
+            case LATENCY_MAX_MS -> Durations.toMillis(Durations.parse(s));
+            case COUNT_MAX -> {
+                if (!s.matches("\\d+")) {
+                    throw new IllegalArgumentException("must be a non-negative integer, got '" + text + "'");
+                }
+                yield checkCount(Long.parseLong(s));
+            }
+            case RATIO_MIN -> {
+                Matcher m = PERCENT.matcher(s);
+                double ratio;
+                if (m.matches()) {
+                    ratio = Double.parseDouble(m.group(1)) / 100.0;
+                } else {
+                    try {
+                        ratio = Double.parseDouble(s);
+                    } catch (NumberFormatException e) {
+                        throw new IllegalArgumentException("must be a ratio between 0 and 1 (or a percentage), got '" + text + "'");
+                    }
+                }
+                yield checkRatio(ratio);
+            }
+        };
+    }
+
+    static double checkCount(long n) {
+        if (n < 0) {
+            throw new IllegalArgumentException("must be a non-negative integer, got " + n);
+        }
+        return n;
+    }
+
+    static double checkRatio(double r) {
+        if (!(r >= 0 && r <= 1)) {
+            throw new IllegalArgumentException("must be a ratio between 0 and 1, got " + r);
+        }
+        return r;
+    }
+
+    static String unknownMessage(String key) {
+        return "unknown gate key '" + key + "' (allowed: " + String.join(", ", LATENCY_METRICS) + " with ."
+                + String.join("|", LATENCY_STATS) + "; messages.lost, messages.duplicated, messages.outOfOrder, "
+                + "errors.protocol; connections.successRatio, channels.successRatio, messages.deliveredRatio)";
+    }
+}

@@ -1,0 +1,49 @@
+package dev.realtimeharness.scenario;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A validated scenario, as loaded by {@link ScenarioLoader}. {@code gate} maps gate keys ({@link GateKeys})
+ * to limits in canonical units (latency in milliseconds), in file order; it is empty when there is no gate.
+ * {@code source} is the file the scenario was read from.
+ */
+public record Scenario(String name, String description, int drivers, int channelsPerDriver,
+        ProtocolConfig protocol, ChannelConfig channel, PublishConfig publish, RampConfig ramp,
+        Duration duration, Duration drainTimeout, TargetConfig target, Map<String, Double> gate,
+        Path source) {
+
+    public static final Duration DEFAULT_DURATION = Duration.ofSeconds(60);
+    public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(5);
+
+    public Scenario {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(protocol, "protocol");
+        Objects.requireNonNull(channel, "channel");
+        Objects.requireNonNull(publish, "publish");
+        Objects.requireNonNull(ramp, "ramp");
+        Objects.requireNonNull(duration, "duration");
+        Objects.requireNonNull(drainTimeout, "drainTimeout");
+        Objects.requireNonNull(target, "target");
+        // Keep file order: checks are reported in the order the author wrote them.
+        gate = Collections.unmodifiableMap(new LinkedHashMap<>(gate));
+    }
+
+    /** Channels in the whole run: drivers × channelsPerDriver. */
+    public long totalChannels() {
+        return (long) drivers * channelsPerDriver;
+    }
+
+    /** The same scenario with another duration (the CLI's {@code --duration}); must be positive. */
+    public Scenario withDuration(Duration newDuration) {
+        if (newDuration.isNegative() || newDuration.isZero()) {
+            throw new IllegalArgumentException("duration must be positive, got " + newDuration);
+        }
+        return new Scenario(name, description, drivers, channelsPerDriver, protocol, channel, publish, ramp,
+                newDuration, drainTimeout, target, gate, source);
+    }
+}

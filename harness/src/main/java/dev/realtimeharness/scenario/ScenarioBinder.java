@@ -1,0 +1,410 @@
+package dev.realtimeharness.scenario;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Turns the merged YAML tree into a {@link Scenario}, checking every field. Defaults live here and only
+ * here. Errors carry the path of the offending node; {@link Origins} turns that into file and line.
+ */
+final class ScenarioBinder {
+
+    static final List<String> TOP_KEYS = List.of("name", "description", "drivers", "channelsPerDriver",
+            "protocol", "channel", "publish", "ramp", "duration", "drainTimeout", "target", "gate");
+    static final List<String> PROTOCOL_KEYS = List.of("vsn", "heartbeat");
+    static final List<String> CHANNEL_KEYS = List.of("topic", "postgresChanges", "broadcast", "presence");
+    static final List<String> CHANGE_KEYS = List.of("event", "schema", "table", "filter");
+    static final List<String> BROADCAST_KEYS = List.of("self", "ack");
+    static final List<String> PRESENCE_KEYS = List.of("enabled");
+    static final List<String> PUBLISH_KEYS = List.of("via", "messages", "rate", "table", "probeColumn");
+    static final List<String> RAMP_KEYS = List.of("connectRate", "joinRate");
+    static final List<String> TARGET_KEYS = List.of("embedded");
+    static final List<String> EMBEDDED_KEYS = List.of("delay", "jitter", "dropRatio", "stallAfter", "stallFor",
+            "disconnectRatio", "rejectJoinRatio");
+
+    private static final List<String> EVENTS = List.of("*", "INSERT", "UPDATE", "DELETE");
+    private static final Pattern IDENT = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+    private static final Pattern QUALIFIED = Pattern.compile("([A-Za-z_][A-Za-z0-9_]*\\.)?[A-Za-z_][A-Za-z0-9_]*");
+    private static final Pattern FILTER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*=(eq|neq|lt|lte|gt|gte|in)\\..+");
+
+    private final Origins origins;
+
+    ScenarioBinder(Origins origins) {
+        this.origins = origins;
+    }
+
+    Scenario bind(JsonNode root) throws ScenarioException {
+        List<String> at = List.of();
+        if (root == null || root.isMissingNode() || root.isNull()) {
+            throw origins.error(at, "the file is empty; a scenario needs at least 'name' and 'publish'");
+        }
+        object(at, root, TOP_KEYS);
+
+        String name = string(at, root, "name", null);
+        if (name == null || name.isBlank()) {
+            throw origins.error(path(at, "name"), "required");
+        }
+        String description = string(at, root, "description", "");
+        int drivers = (int) integer(at, root, "drivers", 1, 1, Integer.MAX_VALUE);
+        int channelsPerDriver = (int) integer(at, root, "channelsPerDriver", 1, 1, Integer.MAX_VALUE);
+        ProtocolConfig protocol = protocol(path(at, "protocol"), child(root, "protocol"));
+        ChannelConfig channel = channel(path(at, "channel"), child(root, "channel"), channelsPerDriver);
+        List<String> publishAt = path(at, "publish");
+        JsonNode publishNode = child(root, "publish");
+        if (publishNode == null) {
+            throw origins.error(publishAt, "required (at least 'rate', e.g. publish: {via: postgres, rate: 50/s})");
+        }
+        PublishConfig publish = publish(publishAt, publishNode, channel);
+        RampConfig ramp = ramp(path(at, "ramp"), child(root, "ramp"));
+        Duration duration = duration(at, root, "duration", Scenario.DEFAULT_DURATION, false);
+        Duration drainTimeout = duration(at, root, "drainTimeout", Scenario.DEFAULT_DRAIN_TIMEOUT, true);
+        TargetConfig target = target(path(at, "target"), child(root, "target"));
+        Map<String, Double> gate = gate(path(at, "gate"), child(root, "gate"));
+        return new Scenario(name, description, drivers, channelsPerDriver, protocol, channel, publish, ramp,
+                duration, drainTimeout, target, gate, origins.file());
+    }
+
+    private ProtocolConfig protocol(List<String> at, JsonNode node) throws ScenarioException {
+        ProtocolConfig d = ProtocolConfig.defaults();
+        if (node == null) {
+            return d;
+        }
+        object(at, node, PROTOCOL_KEYS);
+        String vsn = string(at, node, "vsn", d.vsn());
+        if (!vsn.equals(ProtocolConfig.VSN_1) && !vsn.equals(ProtocolConfig.VSN_2)) {
+            throw origins.error(path(at, "vsn"), "must be \"1.0.0\" or \"2.0.0\", got '" + vsn + "'");
+        }
+        Duration heartbeat = duration(at, node, "heartbeat", d.heartbeat(), false);
+        return new ProtocolConfig(vsn, heartbeat);
+    }
+
+    private ChannelConfig channel(List<String> at, JsonNode node, int channelsPerDriver) throws ScenarioException {
+        if (node != null) {
+            object(at, node, CHANNEL_KEYS);
+        }
+        String topic = string(at, node, "topic", ChannelConfig.DEFAULT_TOPIC);
+        template(path(at, "topic"), topic);
+        if (topic.isBlank()) {
+            throw origins.error(path(at, "topic"), "must not be empty");
+        }
+        // Phoenix keeps one channel per topic on a socket: a second join of the same topic replaces the first.
+        if (channelsPerDriver > 1 && !TopicTemplate.uses(topic, "channel")) {
+            throw origins.error(path(at, "topic"), "must contain {channel} when channelsPerDriver is "
+                    + channelsPerDriver + ", or the channels of one driver share one topic");
+        }
+        List<PostgresChangeSpec> changes = new ArrayList<>();
+        JsonNode list = child(node, "postgresChanges");
+        List<String> listAt = path(at, "postgresChanges");
+        if (list != null) {
+            if (!list.isArray()) {
+                throw origins.error(listAt, "must be a list of {event, schema, table, filter}, got " + describe(list));
+            }
+            for (int i = 0; i < list.size(); i++) {
+                changes.add(change(path(listAt, Integer.toString(i)), list.get(i)));
+            }
+        }
+        BroadcastConfig broadcast = BroadcastConfig.defaults();
+        JsonNode b = child(node, "broadcast");
+        if (b != null) {
+            List<String> bAt = path(at, "broadcast");
+            object(bAt, b, BROADCAST_KEYS);
+            broadcast = new BroadcastConfig(bool(bAt, b, "self", false), bool(bAt, b, "ack", false));
+        }
+        PresenceConfig presence = PresenceConfig.defaults();
+        JsonNode p = child(node, "presence");
+        if (p != null) {
+            List<String> pAt = path(at, "presence");
+            object(pAt, p, PRESENCE_KEYS);
+            presence = new PresenceConfig(bool(pAt, p, "enabled", false));
+        }
+        return new ChannelConfig(topic, changes, broadcast, presence);
+    }
+
+    private PostgresChangeSpec change(List<String> at, JsonNode node) throws ScenarioException {
+        object(at, node, CHANGE_KEYS);
+        String event = string(at, node, "event", "*").toUpperCase(Locale.ROOT);
+        if (!EVENTS.contains(event)) {
+            throw origins.error(path(at, "event"), "must be one of \"*\", INSERT, UPDATE, DELETE, got '"
+                    + node.get("event").asText() + "'");
+        }
+        String schema = string(at, node, "schema", "public");
+        if (!IDENT.matcher(schema).matches()) {
+            throw origins.error(path(at, "schema"), "must be an SQL identifier, got '" + schema + "'");
+        }
+        String table = string(at, node, "table", null);
+        if (table == null) {
+            throw origins.error(path(at, "table"), "required");
+        }
+        if (!table.equals("*") && !IDENT.matcher(table).matches()) {
+            throw origins.error(path(at, "table"), "must be an SQL identifier or \"*\", got '" + table + "'");
+        }
+        String filter = string(at, node, "filter", null);
+        if (filter != null) {
+            if (!FILTER.matcher(filter).matches()) {
+                throw origins.error(path(at, "filter"),
+                        "must look like COLUMN=OP.VALUE with OP one of eq, neq, lt, lte, gt, gte, in; got '" + filter + "'");
+            }
+            template(path(at, "filter"), filter);
+        }
+        return new PostgresChangeSpec(event, schema, table, filter);
+    }
+
+    private PublishConfig publish(List<String> at, JsonNode node, ChannelConfig channel) throws ScenarioException {
+        object(at, node, PUBLISH_KEYS);
+        PublishVia via = PublishVia.POSTGRES;
+        JsonNode viaNode = child(node, "via");
+        if (viaNode != null) {
+            try {
+                via = PublishVia.parse(scalar(path(at, "via"), viaNode, "one of " + PublishVia.allowed()));
+            } catch (IllegalArgumentException e) {
+                throw origins.error(path(at, "via"), e.getMessage());
+            }
+        }
+        Long messages = null;
+        if (child(node, "messages") != null) {
+            messages = integer(at, node, "messages", 0, 1, Long.MAX_VALUE);
+        }
+        Rate rate = rate(at, node, "rate", null);
+        if (rate == null) {
+            throw origins.error(path(at, "rate"), "required (N/s or N/m, e.g. 50/s)");
+        }
+        String table = string(at, node, "table", PublishConfig.DEFAULT_TABLE);
+        if (!QUALIFIED.matcher(table).matches()) {
+            throw origins.error(path(at, "table"), "must be an SQL table name (optionally schema.table), got '" + table + "'");
+        }
+        String probeColumn = string(at, node, "probeColumn", PublishConfig.DEFAULT_PROBE_COLUMN);
+        if (!IDENT.matcher(probeColumn).matches()) {
+            throw origins.error(path(at, "probeColumn"), "must be an SQL column name, got '" + probeColumn + "'");
+        }
+        if (via == PublishVia.POSTGRES) {
+            checkSubscribed(at, node, channel, table);
+        }
+        return new PublishConfig(via, messages, rate, table, probeColumn);
+    }
+
+    // Publishing rows nobody subscribed to would report every probe lost; say so before the run instead.
+    private void checkSubscribed(List<String> at, JsonNode node, ChannelConfig channel, String table)
+            throws ScenarioException {
+        if (channel.postgresChanges().isEmpty()) {
+            List<String> where = child(node, "via") != null ? path(at, "via") : at;
+            throw origins.error(where, "publishing via postgres needs at least one channel.postgresChanges entry");
+        }
+        int dot = table.indexOf('.');
+        String schema = dot < 0 ? "public" : table.substring(0, dot);
+        String bare = dot < 0 ? table : table.substring(dot + 1);
+        for (PostgresChangeSpec spec : channel.postgresChanges()) {
+            if (spec.schema().equals(schema) && (spec.table().equals("*") || spec.table().equals(bare))) {
+                return;
+            }
+        }
+        List<String> where = child(node, "table") != null ? path(at, "table") : at;
+        throw origins.error(where, "table '" + schema + "." + bare
+                + "' is not subscribed by any channel.postgresChanges entry, so no probe would be delivered");
+    }
+
+    private RampConfig ramp(List<String> at, JsonNode node) throws ScenarioException {
+        RampConfig d = RampConfig.defaults();
+        if (node == null) {
+            return d;
+        }
+        object(at, node, RAMP_KEYS);
+        return new RampConfig(rate(at, node, "connectRate", d.connectRate()), rate(at, node, "joinRate", d.joinRate()));
+    }
+
+    private TargetConfig target(List<String> at, JsonNode node) throws ScenarioException {
+        if (node == null) {
+            return TargetConfig.defaults();
+        }
+        object(at, node, TARGET_KEYS);
+        JsonNode e = child(node, "embedded");
+        if (e == null) {
+            return TargetConfig.defaults();
+        }
+        List<String> eAt = path(at, "embedded");
+        object(eAt, e, EMBEDDED_KEYS);
+        return new TargetConfig(new EmbeddedConfig(
+                duration(eAt, e, "delay", Duration.ZERO, true),
+                duration(eAt, e, "jitter", Duration.ZERO, true),
+                ratio(eAt, e, "dropRatio"),
+                duration(eAt, e, "stallAfter", Duration.ZERO, true),
+                duration(eAt, e, "stallFor", Duration.ZERO, true),
+                ratio(eAt, e, "disconnectRatio"),
+                ratio(eAt, e, "rejectJoinRatio")));
+    }
+
+    private Map<String, Double> gate(List<String> at, JsonNode node) throws ScenarioException {
+        Map<String, Double> gate = new LinkedHashMap<>();
+        if (node == null) {
+            return gate;
+        }
+        if (!node.isObject()) {
+            throw origins.error(at, "must be a mapping of gate key to limit, got " + describe(node));
+        }
+        for (Map.Entry<String, JsonNode> e : node.properties()) {
+            List<String> keyAt = path(at, e.getKey());
+            if (!GateKeys.isKnown(e.getKey())) {
+                throw origins.error(keyAt, GateKeys.unknownMessage(e.getKey()));
+            }
+            JsonNode v = e.getValue();
+            if (v == null || v.isNull()) {
+                throw origins.error(keyAt, "needs a limit");
+            }
+            String text = scalar(keyAt, v, "a limit");
+            try {
+                gate.put(e.getKey(), GateKeys.parseLimit(e.getKey(), text));
+            } catch (IllegalArgumentException ex) {
+                throw origins.error(keyAt, ex.getMessage());
+            }
+        }
+        return gate;
+    }
+
+    // ---- typed field readers; each takes the parent's path, the parent node and the key ----
+
+    private void object(List<String> at, JsonNode node, List<String> allowed) throws ScenarioException {
+        if (!node.isObject()) {
+            throw origins.error(at, "must be a mapping with keys " + String.join(", ", allowed) + "; got " + describe(node));
+        }
+        for (Map.Entry<String, JsonNode> e : node.properties()) {
+            String key = e.getKey();
+            if (!allowed.contains(key)) {
+                throw origins.error(path(at, key), "unknown key (allowed: " + String.join(", ", allowed) + ")");
+            }
+        }
+    }
+
+    private String string(List<String> at, JsonNode parent, String key, String dflt) throws ScenarioException {
+        JsonNode n = child(parent, key);
+        return n == null ? dflt : scalar(path(at, key), n, "a string");
+    }
+
+    private long integer(List<String> at, JsonNode parent, String key, long dflt, long min, long max)
+            throws ScenarioException {
+        JsonNode n = child(parent, key);
+        if (n == null) {
+            return dflt;
+        }
+        List<String> p = path(at, key);
+        if (!n.isIntegralNumber() || !n.canConvertToLong()) {
+            throw origins.error(p, "must be an integer, got " + describe(n));
+        }
+        long v = n.longValue();
+        if (v < min) {
+            throw origins.error(p, "must be at least " + min + ", got " + v);
+        }
+        if (v > max) {
+            throw origins.error(p, "must be at most " + max + ", got " + v);
+        }
+        return v;
+    }
+
+    private boolean bool(List<String> at, JsonNode parent, String key, boolean dflt) throws ScenarioException {
+        JsonNode n = child(parent, key);
+        if (n == null) {
+            return dflt;
+        }
+        if (!n.isBoolean()) {
+            throw origins.error(path(at, key), "must be true or false, got " + describe(n));
+        }
+        return n.booleanValue();
+    }
+
+    private Duration duration(List<String> at, JsonNode parent, String key, Duration dflt, boolean zeroAllowed)
+            throws ScenarioException {
+        JsonNode n = child(parent, key);
+        if (n == null) {
+            return dflt;
+        }
+        List<String> p = path(at, key);
+        Duration d;
+        try {
+            d = Durations.parse(scalar(p, n, "a duration"));
+        } catch (IllegalArgumentException e) {
+            throw origins.error(p, e.getMessage());
+        }
+        if (!zeroAllowed && d.isZero()) {
+            throw origins.error(p, "must be longer than 0");
+        }
+        return d;
+    }
+
+    private Rate rate(List<String> at, JsonNode parent, String key, Rate dflt) throws ScenarioException {
+        JsonNode n = child(parent, key);
+        if (n == null) {
+            return dflt;
+        }
+        List<String> p = path(at, key);
+        try {
+            return Rate.parse(scalar(p, n, "a rate"));
+        } catch (IllegalArgumentException e) {
+            throw origins.error(p, e.getMessage());
+        }
+    }
+
+    private double ratio(List<String> at, JsonNode parent, String key) throws ScenarioException {
+        JsonNode n = child(parent, key);
+        if (n == null) {
+            return 0;
+        }
+        List<String> p = path(at, key);
+        if (!n.isNumber()) {
+            throw origins.error(p, "must be a number between 0 and 1, got " + describe(n));
+        }
+        double v = n.doubleValue();
+        if (!(v >= 0 && v <= 1)) {
+            throw origins.error(p, "must be between 0 and 1, got " + n.asText());
+        }
+        return v;
+    }
+
+    private void template(List<String> p, String template) throws ScenarioException {
+        try {
+            TopicTemplate.validate(template);
+        } catch (IllegalArgumentException e) {
+            throw origins.error(p, e.getMessage());
+        }
+    }
+
+    /** The text of a scalar; mappings and lists are type errors. */
+    private String scalar(List<String> p, JsonNode n, String expected) throws ScenarioException {
+        if (!n.isValueNode()) {
+            throw origins.error(p, "must be " + expected + ", got " + describe(n));
+        }
+        return n.asText();
+    }
+
+    /** The child, or null when it is absent or an explicit YAML null (both mean: use the default). */
+    private static JsonNode child(JsonNode parent, String key) {
+        if (parent == null) {
+            return null;
+        }
+        JsonNode n = parent.get(key);
+        return n == null || n.isNull() || n.isMissingNode() ? null : n;
+    }
+
+    private static List<String> path(List<String> at, String key) {
+        List<String> p = new ArrayList<>(at.size() + 1);
+        p.addAll(at);
+        p.add(key);
+        return List.copyOf(p);
+    }
+
+    static String describe(JsonNode n) {
+        if (n.isObject()) {
+            return "a mapping";
+        }
+        if (n.isArray()) {
+            return "a list";
+        }
+        if (n.isTextual()) {
+            return "'" + n.asText() + "'";
+        }
+        return n.asText();
+    }
+}
