@@ -1,0 +1,35 @@
+package dev.realtimeharness.metrics;
+
+/** The latency metrics, each one tag in latency.hlog. */
+public enum Metric {
+    /** receive − due time (corrected for coordinated omission). */
+    PUB_TO_RECV("pub-to-recv"),
+    /** receive − actual send time. */
+    PUB_TO_RECV_RAW("pub-to-recv-raw"),
+    CONNECT("connect"),
+    JOIN("join"),
+    /** join request → readiness ("Subscribed to PostgreSQL", or the join reply for broadcast-only channels). */
+    READY("ready"),
+    HEARTBEAT_RTT("heartbeat-rtt"),
+    /** database commit_timestamp → receive; only when the clocks are known to agree. */
+    COMMIT_TO_RECV("commit-to-recv");
+
+    private final String tag;
+
+    Metric(String tag) {
+        this.tag = tag;
+    }
+
+    public String tag() {
+        return tag;
+    }
+
+    public static Metric ofTag(String tag) {
+        for (Metric metric : values()) {
+            if (metric.tag.equals(tag)) {
+                return metric;
+            }
+        }
+        throw new IllegalArgumentException("unknown metric tag '" + tag + "'");
+    }
+}

@@ -1,0 +1,144 @@
+package dev.realtimeharness.metrics;
+
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Connection, channel, heartbeat and error counters, written from event loops and read by the ticker.
+ * Counters only grow; the {@code …Open}/{@code …Ready} gauges go up and down.
+ */
+public final class RunCounters {
+
+    private final LongAdder connectionsAttempted = new LongAdder();
+    private final LongAdder connectionsSucceeded = new LongAdder();
+    private final LongAdder connectionsFailed = new LongAdder();
+    private final LongAdder reconnects = new LongAdder();
+    private final AtomicLong connectionsOpen = new AtomicLong();
+
+    private final LongAdder channelsAttempted = new LongAdder();
+    private final LongAdder channelsJoined = new LongAdder();
+    private final LongAdder channelsFailed = new LongAdder();
+    private final AtomicLong channelsReady = new AtomicLong();
+    private final ConcurrentHashMap<String, LongAdder> joinFailureReasons = new ConcurrentHashMap<>();
+
+    private final LongAdder protocolErrors = new LongAdder();
+    private final LongAdder heartbeatsSent = new LongAdder();
+    private final LongAdder heartbeatsReplied = new LongAdder();
+
+    public void connectionAttempted() {
+        connectionsAttempted.increment();
+    }
+
+    /** The WebSocket handshake completed; also opens the gauge. */
+    public void connectionSucceeded() {
+        connectionsSucceeded.increment();
+        connectionsOpen.incrementAndGet();
+    }
+
+    public void connectionFailed() {
+        connectionsFailed.increment();
+    }
+
+    /** A previously succeeded connection closed. */
+    public void connectionClosed() {
+        connectionsOpen.decrementAndGet();
+    }
+
+    public void reconnect() {
+        reconnects.increment();
+    }
+
+    public void channelAttempted() {
+        channelsAttempted.increment();
+    }
+
+    public void channelJoined() {
+        channelsJoined.increment();
+    }
+
+    /** A join was refused; {@code reason} is the server's reason string as sent. */
+    public void channelFailed(String reason) {
+        channelsFailed.increment();
+        joinFailureReasons.computeIfAbsent(reason == null ? "unknown" : reason, k -> new LongAdder()).increment();
+    }
+
+    /** The channel became ready for deliveries (see measurement.md, readiness). */
+    public void channelReady() {
+        channelsReady.incrementAndGet();
+    }
+
+    /** A ready channel closed or left. */
+    public void channelNotReady() {
+        channelsReady.decrementAndGet();
+    }
+
+    public void protocolError() {
+        protocolErrors.increment();
+    }
+
+    public void heartbeatSent() {
+        heartbeatsSent.increment();
+    }
+
+    public void heartbeatReplied() {
+        heartbeatsReplied.increment();
+    }
+
+    public long connectionsAttempted() {
+        return connectionsAttempted.sum();
+    }
+
+    public long connectionsSucceeded() {
+        return connectionsSucceeded.sum();
+    }
+
+    public long connectionsFailed() {
+        return connectionsFailed.sum();
+    }
+
+    public long reconnects() {
+        return reconnects.sum();
+    }
+
+    public long connectionsOpen() {
+        return connectionsOpen.get();
+    }
+
+    public long channelsAttempted() {
+        return channelsAttempted.sum();
+    }
+
+    public long channelsJoined() {
+        return channelsJoined.sum();
+    }
+
+    public long channelsFailed() {
+        return channelsFailed.sum();
+    }
+
+    public long channelsReady() {
+        return channelsReady.get();
+    }
+
+    /** Join failure counts by reason, sorted by reason so summary.json is stable. */
+    public Map<String, Long> joinFailureReasons() {
+        Map<String, Long> copy = new TreeMap<>();
+        joinFailureReasons.forEach((reason, count) -> copy.put(reason, count.sum()));
+        return copy;
+    }
+
+    public long protocolErrors() {
+        return protocolErrors.sum();
+    }
+
+    public long heartbeatsSent() {
+        return heartbeatsSent.sum();
+    }
+
+    public long heartbeatsReplied() {
+        return heartbeatsReplied.sum();
+    }
+}

@@ -1,0 +1,81 @@
+package dev.realtimeharness.results;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * Writes run.json: the resolved scenario, harness version, git commit, Java version, cores, start and end.
+ * Written at the start (endedAt null) and again at the end, atomically each time.
+ */
+public final class RunInfoWriter {
+
+    static final String REDACTED = "<redacted>";
+
+    private RunInfoWriter() {
+    }
+
+    /**
+     * @param resolvedScenario the scenario after defaults and overrides; the caller redacts secrets, and
+     *                         values under keys that look secret (apikey, secret, password, token, dbUrl,
+     *                         jdbcUrl) are redacted here as well in case one slipped through
+     * @param gitCommit        the commit the harness was built from, or null when unknown
+     * @param endedAt          null while the run goes on
+     */
+    public static void write(Path file, Map<String, Object> resolvedScenario, String gitCommit, Instant startedAt,
+                             Instant endedAt) throws IOException {
+        Map<String, Object> info = new LinkedHashMap<>();
+        info.put("scenario", redact(resolvedScenario));
+        info.put("harnessVersion", harnessVersion());
+        info.put("gitCommit", gitCommit);
+        info.put("javaVersion", System.getProperty("java.version"));
+        info.put("javaVendor", System.getProperty("java.vendor"));
+        info.put("cores", Runtime.getRuntime().availableProcessors());
+        info.put("startedAt", startedAt == null ? null : startedAt.toString());
+        info.put("endedAt", endedAt == null ? null : endedAt.toString());
+        AtomicFiles.write(file, out -> {
+            Json.mapper().writer().without(JsonGenerator.Feature.AUTO_CLOSE_TARGET).writeValue(out, info);
+            out.write('\n');
+        });
+    }
+
+    /** The version Maven filtered into harness-version.properties, "unknown" when not packaged. */
+    public static String harnessVersion() {
+        try (InputStream in = RunInfoWriter.class.getResourceAsStream("/harness-version.properties")) {
+            if (in == null) {
+                return "unknown";
+            }
+            Properties properties = new Properties();
+            properties.load(in);
+            return properties.getProperty("version", "unknown");
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
+    static Object redact(Object value) {
+        if (value instanceof Map<?, ?> map) {
+            Map<String, Object> copy = new LinkedHashMap<>();
+            map.forEach((key, inner) -> copy.put(String.valueOf(key),
+                    looksSecret(String.valueOf(key)) && inner != null ? REDACTED : redact(inner)));
+            return copy;
+        }
+        if (value instanceof List<?> list) {
+            return list.stream().map(RunInfoWriter::redact).toList();
+        }
+        return value;
+    }
+
+    private static boolean looksSecret(String key) {
+        String k = key.toLowerCase(Locale.ROOT).replace("-", "").replace("_", "");
+        return k.contains("apikey") || k.contains("secret") || k.contains("password") || k.contains("token")
+                || k.equals("dburl") || k.equals("jdbcurl") || k.equals("databaseurl");
+    }
+}

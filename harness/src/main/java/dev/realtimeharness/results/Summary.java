@@ -1,0 +1,120 @@
+package dev.realtimeharness.results;
+
+import dev.realtimeharness.gate.Verdict;
+import dev.realtimeharness.metrics.ProbeLedger;
+import dev.realtimeharness.metrics.RunCounters;
+import java.util.Map;
+import java.util.TreeMap;
+import org.HdrHistogram.Histogram;
+
+/**
+ * summary.json, field for field as in design/contract.md (camelCase; latencies in milliseconds with
+ * three decimals; times as ISO-8601 strings). {@code gate} is null until the verdict is known.
+ */
+public record Summary(
+        String runId,
+        String scenario,
+        String target,
+        String startedAt,
+        String endedAt,
+        int drivers,
+        int channelsPerDriver,
+        Connections connections,
+        Channels channels,
+        Messages messages,
+        LatencyStats latency,
+        LatencyStats latencyRaw,
+        LatencyStats joinLatency,
+        LatencyStats readyLatency,
+        LatencyStats connectLatency,
+        HarnessStats harness,
+        Errors errors,
+        Verdict gate) {
+
+    public Summary withGate(Verdict verdict) {
+        return new Summary(runId, scenario, target, startedAt, endedAt, drivers, channelsPerDriver, connections,
+                channels, messages, latency, latencyRaw, joinLatency, readyLatency, connectLatency, harness, errors,
+                verdict);
+    }
+
+    /** {@code successRatio} is succeeded / attempted, 0.0 when nothing was attempted. */
+    public record Connections(long attempted, long succeeded, long failed, double successRatio, long reconnects) {
+        public static Connections of(long attempted, long succeeded, long failed, long reconnects) {
+            return new Connections(attempted, succeeded, failed, ratio(succeeded, attempted), reconnects);
+        }
+
+        public static Connections from(RunCounters counters) {
+            return of(counters.connectionsAttempted(), counters.connectionsSucceeded(),
+                    counters.connectionsFailed(), counters.reconnects());
+        }
+    }
+
+    /** {@code failureReasons}: join refusals by the server's reason string. */
+    public record Channels(long attempted, long joined, long failed, Map<String, Long> failureReasons) {
+        public Channels {
+            failureReasons = failureReasons == null ? Map.of() : new TreeMap<>(failureReasons);
+        }
+
+        public static Channels from(RunCounters counters) {
+            return new Channels(counters.channelsAttempted(), counters.channelsJoined(), counters.channelsFailed(),
+                    counters.joinFailureReasons());
+        }
+    }
+
+    public record Messages(long published, long expectedDeliveries, long delivered, long lost, long duplicated,
+                           long outOfOrder) {
+        public static Messages from(ProbeLedger.Counts counts) {
+            return new Messages(counts.published(), counts.expectedDeliveries(), counts.delivered(), counts.lost(),
+                    counts.duplicated(), counts.outOfOrder());
+        }
+    }
+
+    /** Milliseconds, three decimals. */
+    public record LatencyStats(long count, double min, double mean, double p50, double p90, double p95, double p99,
+                               double p999, double max) {
+
+        public static final LatencyStats EMPTY = new LatencyStats(0, 0, 0, 0, 0, 0, 0, 0, 0);
+
+        /** From a histogram of microseconds; an empty one gives all zeros. */
+        public static LatencyStats of(Histogram microsHistogram) {
+            if (microsHistogram == null || microsHistogram.getTotalCount() == 0) {
+                return EMPTY;
+            }
+            Histogram h = microsHistogram;
+            return new LatencyStats(h.getTotalCount(),
+                    microsToMillis(h.getMinValue()),
+                    microsToMillis(h.getMean()),
+                    microsToMillis(h.getValueAtPercentile(50.0)),
+                    microsToMillis(h.getValueAtPercentile(90.0)),
+                    microsToMillis(h.getValueAtPercentile(95.0)),
+                    microsToMillis(h.getValueAtPercentile(99.0)),
+                    microsToMillis(h.getValueAtPercentile(99.9)),
+                    microsToMillis(h.getMaxValue()));
+        }
+
+        /** Microseconds → milliseconds rounded to three decimals (whole microseconds). */
+        public static double microsToMillis(double micros) {
+            return Math.round(micros) / 1000.0;
+        }
+
+        /** Rounds a millisecond value to three decimals. */
+        public static double roundMillis(double millis) {
+            return Math.round(millis * 1000.0) / 1000.0;
+        }
+    }
+
+    /**
+     * The harness's own health: {@code heapMaxBytes} is the highest heap use seen, {@code cpuMaxRatio} the
+     * highest process CPU ratio (of the whole machine), {@code hiccupP99} the hiccup meter's p99 in ms.
+     */
+    public record HarnessStats(long heapMaxBytes, double cpuMaxRatio, double hiccupP99, boolean saturated) {
+    }
+
+    /** Frames that could not be parsed. */
+    public record Errors(long protocol) {
+    }
+
+    static double ratio(long numerator, long denominator) {
+        return denominator == 0 ? 0.0 : (double) numerator / denominator;
+    }
+}

@@ -1,0 +1,2 @@
+/** The run directory and the files in it: summary.json (contract.md's schema) and run.json. */
+package dev.realtimeharness.results;

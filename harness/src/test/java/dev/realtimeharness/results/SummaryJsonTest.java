@@ -1,0 +1,103 @@
+package dev.realtimeharness.results;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.realtimeharness.gate.Check;
+import dev.realtimeharness.gate.Verdict;
+import dev.realtimeharness.results.Summary.LatencyStats;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.HdrHistogram.Histogram;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SummaryJsonTest {
+
+    @TempDir
+    Path dir;
+
+    private static List<String> keys(JsonNode node) {
+        List<String> keys = new ArrayList<>();
+        node.fieldNames().forEachRemaining(keys::add);
+        return keys;
+    }
+
+    @Test
+    void summaryJsonHasTheContractsFieldNames() throws Exception {
+        Summary summary = SummaryFixtures.t030(312.451)
+                .withGate(Verdict.of(List.of(new Check("latency.p99", 200.0, 312.451, false))));
+
+        String json = SummaryWriter.toJson(summary);
+        JsonNode root = Json.mapper().readTree(json);
+
+        assertThat(keys(root)).containsExactly("runId", "scenario", "target", "startedAt", "endedAt", "drivers",
+                "channelsPerDriver", "connections", "channels", "messages", "latency", "latencyRaw", "joinLatency",
+                "readyLatency", "connectLatency", "harness", "errors", "gate");
+        assertThat(keys(root.get("connections")))
+                .containsExactly("attempted", "succeeded", "failed", "successRatio", "reconnects");
+        assertThat(keys(root.get("channels"))).containsExactly("attempted", "joined", "failed", "failureReasons");
+        assertThat(keys(root.get("messages"))).containsExactly("published", "expectedDeliveries", "delivered",
+                "lost", "duplicated", "outOfOrder");
+        for (String latency : List.of("latency", "latencyRaw", "joinLatency", "readyLatency", "connectLatency")) {
+            assertThat(keys(root.get(latency)))
+                    .containsExactly("count", "min", "mean", "p50", "p90", "p95", "p99", "p999", "max");
+        }
+        assertThat(keys(root.get("harness"))).containsExactly("heapMaxBytes", "cpuMaxRatio", "hiccupP99", "saturated");
+        assertThat(keys(root.get("errors"))).containsExactly("protocol");
+        assertThat(keys(root.get("gate"))).containsExactly("passed", "checks");
+        assertThat(keys(root.get("gate").get("checks").get(0))).containsExactly("name", "limit", "actual", "passed");
+        assertThat(json).contains("\"p99\" : 312.451").contains("\"Unauthorized\" : 2");
+    }
+
+    @Test
+    void gateIsNullBeforeEvaluation() throws Exception {
+        JsonNode root = Json.mapper().readTree(SummaryWriter.toJson(SummaryFixtures.t030(10)));
+
+        assertThat(root.get("gate").isNull()).isTrue();
+    }
+
+    @Test
+    void summaryRoundTripsThroughTheFile() throws Exception {
+        Summary summary = SummaryFixtures.t030(150.0)
+                .withGate(Verdict.of(List.of(new Check("messages.lost", 0, 1, false))));
+        Path file = dir.resolve("summary.json");
+
+        SummaryWriter.write(file, summary);
+        SummaryWriter.write(file, summary); // replacing an existing file works too
+
+        assertThat(SummaryReader.read(file)).isEqualTo(summary);
+        try (var files = Files.list(dir)) {
+            assertThat(files).containsExactly(file); // no temp file left behind
+        }
+    }
+
+    @Test
+    void latencyStatsAreMillisecondsWithThreeDecimals() {
+        Histogram micros = new Histogram(1, 3_600_000_000L, 3);
+        micros.recordValue(1_234); // 1.234 ms, exact at 3 significant digits
+        micros.recordValue(1_235);
+        micros.recordValue(1_237);
+
+        LatencyStats stats = LatencyStats.of(micros);
+
+        assertThat(stats.count()).isEqualTo(3);
+        assertThat(stats.min()).isEqualTo(1.234);
+        assertThat(stats.max()).isEqualTo(1.237);
+        assertThat(stats.p50()).isEqualTo(1.235);
+        assertThat(stats.mean()).isEqualTo(1.235); // 1235.33 µs rounds to 1.235 ms
+        assertThat(LatencyStats.roundMillis(312.45149)).isEqualTo(312.451);
+        assertThat(LatencyStats.roundMillis(312.4515)).isEqualTo(312.452);
+        assertThat(LatencyStats.of(new Histogram(3))).isEqualTo(LatencyStats.EMPTY);
+    }
+
+    @Test
+    void connectionRatioIsZeroWithoutAttempts() {
+        assertThat(Summary.Connections.of(0, 0, 0, 0).successRatio()).isZero();
+        assertThat(Summary.Connections.of(4, 3, 1, 0).successRatio()).isEqualTo(0.75);
+        assertThat(new Summary.Channels(0, 0, 0, null).failureReasons()).isEqualTo(Map.of());
+    }
+}
