@@ -1,0 +1,73 @@
+package dev.realtimeharness.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MainTest {
+    @TempDir
+    Path tmp;
+
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private PrintStream oldErr;
+    private PrintStream oldOut;
+
+    @BeforeEach
+    void capture() {
+        oldErr = System.err;
+        oldOut = System.out;
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+    }
+
+    @AfterEach
+    void restore() {
+        System.setErr(oldErr);
+        System.setOut(oldOut);
+    }
+
+    @Test
+    void unknownScenarioKeyExits2NamingFileLineAndKey() throws Exception {
+        Path f = tmp.resolve("bad.yaml");
+        Files.writeString(f, "name: bad\ndrivers: 2\npublish:\n  via: postgres\n  rate: 10/s\n  rat: 5/s\n");
+        int code = Main.execute("run", f.toString(), "--results-dir", tmp.resolve("r").toString());
+        assertThat(code).isEqualTo(ExitCodes.BAD_INPUT);
+        String msg = err.toString(StandardCharsets.UTF_8);
+        assertThat(msg).contains("bad.yaml:6").contains("publish.rat");
+        assertThat(tmp.resolve("r")).doesNotExist();
+    }
+
+    @Test
+    void validateAcceptsTheShippedT030Scenario() {
+        Path t030 = Path.of(System.getProperty("scenarios.dir", "../scenarios")).resolve("t030-latency.yaml");
+        assertThat(Main.execute("validate", t030.toString())).isEqualTo(ExitCodes.PASSED);
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("valid").contains("10 drivers x 50 channels");
+    }
+
+    @Test
+    void unknownFlagExits2() {
+        assertThat(Main.execute("run", "x.yaml", "--no-such-flag")).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--no-such-flag");
+    }
+
+    @Test
+    void unknownCommandExits2() {
+        assertThat(Main.execute("frobnicate")).isEqualTo(ExitCodes.BAD_INPUT);
+    }
+
+    @Test
+    void remoteTargetIsRefusedWithExit2InThisVersion() {
+        Path smoke = Path.of(System.getProperty("scenarios.dir", "../scenarios")).resolve("smoke.yaml");
+        assertThat(Main.execute("run", smoke.toString(), "--target", "wss://example.invalid/realtime/v1/websocket",
+                "--results-dir", tmp.toString())).isEqualTo(ExitCodes.BAD_INPUT);
+    }
+}

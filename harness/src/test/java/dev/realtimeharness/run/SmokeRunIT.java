@@ -1,0 +1,81 @@
+package dev.realtimeharness.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.realtimeharness.cli.ExitCodes;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** End to end on the embedded target: real PostgreSQL, real logical replication, real sockets. */
+class SmokeRunIT {
+    static final Path SCENARIOS = Path.of(System.getProperty("scenarios.dir", "../scenarios"));
+
+    @TempDir
+    Path results;
+
+    record Outcome(int exit, String stdout, String stderr, JsonNode summary, Path dir) {
+    }
+
+    Outcome run(String runId, List<String> sets) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        Run run = new Run(new RunOptions(SCENARIOS.resolve("smoke.yaml"), sets, null, results, runId, null),
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        int exit = run.execute();
+        Path dir = results.resolve(runId);
+        JsonNode summary = Files.exists(dir.resolve("summary.json"))
+                ? new ObjectMapper().readTree(dir.resolve("summary.json").toFile()) : null;
+        String stdout = out.toString(StandardCharsets.UTF_8);
+        System.out.println(stdout);
+        return new Outcome(exit, stdout, err.toString(StandardCharsets.UTF_8), summary, dir);
+    }
+
+    @Test
+    void smokeRunDeliversEveryExpectedMessageAndPasses() throws Exception {
+        Outcome o = run("smoke-ok", List.of());
+        assertThat(o.exit()).as(o.stderr()).isEqualTo(ExitCodes.PASSED);
+        JsonNode m = o.summary().get("messages");
+        assertThat(m.get("published").asLong()).isEqualTo(50);
+        // 2 drivers x 5 channels, each probe goes to its driver's 5 channels.
+        assertThat(m.get("expectedDeliveries").asLong()).isEqualTo(250);
+        assertThat(m.get("delivered").asLong()).isEqualTo(m.get("expectedDeliveries").asLong());
+        assertThat(m.get("lost").asLong()).isZero();
+        assertThat(m.get("duplicated").asLong()).isZero();
+        assertThat(o.summary().get("latency").get("count").asLong()).isEqualTo(250);
+        assertThat(o.summary().get("connections").get("successRatio").asDouble()).isEqualTo(1.0);
+        assertThat(o.summary().get("channels").get("joined").asLong()).isEqualTo(10);
+        assertThat(o.summary().get("readyLatency").get("count").asLong()).isEqualTo(10);
+        assertThat(o.summary().get("gate").get("passed").asBoolean()).isTrue();
+        for (String f : List.of("summary.json", "latency.hlog", "timeline.csv", "run.json", "harness.log")) {
+            assertThat(o.dir().resolve(f)).as(f).exists();
+        }
+        assertThat(o.stdout()).contains("gate: PASSED");
+    }
+
+    @Test
+    void injectedDelayAboveTheLimitFailsTheGateWithExitCode1() throws Exception {
+        Outcome o = run("smoke-delay", List.of("target.embedded.delay=300ms"));
+        assertThat(o.exit()).as(o.stderr()).isEqualTo(ExitCodes.GATE_FAILED);
+        assertThat(o.stdout()).contains("gate: FAILED").contains("FAIL latency.p99");
+        JsonNode checks = o.summary().get("gate").get("checks");
+        JsonNode p99 = null;
+        for (JsonNode c : checks) {
+            if (c.get("name").asText().equals("latency.p99")) {
+                p99 = c;
+            }
+        }
+        assertThat(p99).isNotNull();
+        assertThat(p99.get("passed").asBoolean()).isFalse();
+        // The injected 300 ms must come back in the measurement: p50 within a few ms of it.
+        assertThat(o.summary().get("latency").get("p50").asDouble()).isBetween(299.0, 320.0);
+        assertThat(o.summary().get("messages").get("lost").asLong()).isZero();
+    }
+}
