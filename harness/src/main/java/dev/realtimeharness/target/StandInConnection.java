@@ -1,0 +1,461 @@
+package dev.realtimeharness.target;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.realtimeharness.protocol.Events;
+import dev.realtimeharness.protocol.Json;
+import dev.realtimeharness.protocol.Messages;
+import dev.realtimeharness.protocol.PhoenixCodec;
+import dev.realtimeharness.protocol.PhoenixMessage;
+import dev.realtimeharness.protocol.ProtocolException;
+import dev.realtimeharness.protocol.SystemMessage;
+import dev.realtimeharness.protocol.UserBroadcast;
+import dev.realtimeharness.protocol.V1Codec;
+import dev.realtimeharness.protocol.V2Codec;
+import dev.realtimeharness.protocol.Vsn;
+import dev.realtimeharness.protocol.WireFrame;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.EventLoop;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One upgraded socket: the Phoenix transport and the Realtime channels joined on it. Inbound handling and the
+ * channel map are confined to the socket's event loop; {@link #deliver} may be called from any thread.
+ */
+final class StandInConnection extends SimpleChannelInboundHandler<WebSocketFrame> {
+    private static final Logger log = LoggerFactory.getLogger(StandInConnection.class);
+
+    static final String RESTARTING = "RealtimeRestarting: Realtime is restarting, please standby";
+    static final String TOPIC_NAME_REQUIRED = "TopicNameRequired: You must provide a topic name";
+
+    private final StandInServer server;
+    private final Vsn vsn;
+    private final PhoenixCodec codec;
+    private final Map<String, JoinedChannel> channels = new HashMap<>();
+    private Channel channel;
+    private boolean opened;
+
+    // Deliveries waiting for their due time, in due-time order: appended under the lock (the due time is clamped to
+    // the previous one, so one socket never reorders frames, as neither TCP nor a channel process would) and
+    // drained by the event loop.
+    private final Object pendingLock = new Object();
+    private final ArrayDeque<Pending> pending = new ArrayDeque<>();
+    private long lastDueNanos = Long.MIN_VALUE;
+
+    private record Pending(long dueNanos, JoinedChannel channel, WireFrame frame) {
+    }
+
+    StandInConnection(StandInServer server, Vsn vsn) {
+        this.server = server;
+        this.vsn = vsn;
+        this.codec = PhoenixCodec.of(vsn);
+    }
+
+    Vsn vsn() {
+        return vsn;
+    }
+
+    PhoenixCodec codec() {
+        return codec;
+    }
+
+    Channel channel() {
+        return channel;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.channel = ctx.channel();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
+            opened = true;
+            server.connectionOpened(this);
+        }
+        super.userEventTriggered(ctx, evt);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        for (JoinedChannel ch : channels.values()) {
+            server.unregister(ch);
+        }
+        channels.clear();
+        synchronized (pendingLock) {
+            pending.clear();
+        }
+        if (opened) {
+            server.connectionClosed(this);
+        }
+        super.channelInactive(ctx);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.debug("closing {} after {}", ctx.channel(), cause.toString());
+        ctx.close();
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
+        if (frame instanceof TextWebSocketFrame t) {
+            String text = t.text();
+            PhoenixMessage m;
+            try {
+                m = codec.decode(new WireFrame.Text(text));
+            } catch (ProtocolException e) {
+                server.malformed(ctx.channel(), e.getMessage(), head(text));
+                return;
+            }
+            handle(m);
+        } else if (frame instanceof BinaryWebSocketFrame b) {
+            byte[] bytes = ByteBufUtil.getBytes(b.content());
+            if (vsn != Vsn.V2) {
+                server.malformed(ctx.channel(), "binary frame on a vsn 1.0.0 socket", bytes.length + " bytes");
+                return;
+            }
+            UserBroadcast ub;
+            try {
+                ub = V2Codec.decodeBinary(bytes);
+            } catch (ProtocolException e) {
+                server.malformed(ctx.channel(), e.getMessage(), bytes.length + " bytes");
+                return;
+            }
+            if ((bytes[0] & 0xFF) != V2Codec.KIND_USER_BROADCAST_PUSH) {
+                // guess: kind 4 is server→client only; the server's decoder has no clause for it from a client.
+                server.malformed(ctx.channel(), "binary kind " + (bytes[0] & 0xFF) + " from a client", "");
+                return;
+            }
+            handleBinaryBroadcast(ub);
+        }
+        // Ping, pong and close frames are handled by WebSocketServerProtocolHandler.
+    }
+
+    private void handle(PhoenixMessage m) {
+        if (Events.PHOENIX_TOPIC.equals(m.topic()) && Events.HEARTBEAT.equals(m.event())) {
+            send(Messages.reply(null, m.ref(), Events.PHOENIX_TOPIC, "ok", Json.object()));
+            return;
+        }
+        if (Events.JOIN.equals(m.event())) {
+            join(m);
+            return;
+        }
+        if (Events.LEAVE.equals(m.event())) {
+            leave(m);
+            return;
+        }
+        JoinedChannel ch = channels.get(m.topic());
+        if (ch == null) {
+            // Phoenix socket.ex handle_in(nil, ...): a push to a topic this socket has not joined gets an error
+            // reply "unmatched topic" (from Phoenix's code as remembered, not re-read).
+            send(unmatchedTopic(m));
+            return;
+        }
+        switch (m.event()) {
+            case Events.BROADCAST -> handleTextBroadcast(ch, m);
+            // The server never replies to access_token; the stand-in has no JWT to re-check yet.
+            case Events.ACCESS_TOKEN -> { }
+            // guess: presence is not modelled; track/untrack get the ok reply the server sends for a valid track,
+            // but no presence_diff is ever pushed.
+            case Events.PRESENCE -> send(Messages.reply(m.joinRef(), m.ref(), m.topic(), "ok", Json.object()));
+            // guess: the real channel's handle_in has no catch-all; ignoring keeps the socket up.
+            default -> log.debug("ignoring event '{}' on {}", m.event(), m.topic());
+        }
+    }
+
+    // ---- join / leave ----------------------------------------------------------------------------------------
+
+    private void join(PhoenixMessage m) {
+        String topic = m.topic();
+        if (!topic.startsWith(Events.TOPIC_PREFIX)) {
+            // Not routed by the socket (channel "realtime:*"): Phoenix's encode_ignore, at once.
+            send(unmatchedTopic(m));
+            return;
+        }
+        JoinedChannel old = channels.remove(topic);
+        if (old != null) {
+            // Phoenix "Duplicate channel join": the old channel is closed (phx_close) and the topic joined again.
+            server.unregister(old);
+            send(new PhoenixMessage(old.joinRef, old.joinRef, topic, Events.CLOSE, Json.object()));
+        }
+        if (topic.length() == Events.TOPIC_PREFIX.length()) {
+            joinError(m, TOPIC_NAME_REQUIRED);
+            return;
+        }
+        if (server.faults.rejectJoin()) {
+            joinError(m, RESTARTING);
+            return;
+        }
+        JsonNode payload = m.payload() == null ? Json.object() : m.payload();
+        JsonNode config = payload.path("config");
+        boolean self = flexibleBoolean(config.path("broadcast").get("self"));
+        boolean ack = flexibleBoolean(config.path("broadcast").get("ack"));
+        boolean presence = flexibleBoolean(config.path("presence").get("enabled"));
+
+        JsonNode requested = config.path("postgres_changes");
+        ArrayNode echoed = Json.NODES.arrayNode();
+        List<PostgresBinding> bindings = new ArrayList<>();
+        String filterError = null;
+        if (requested.isArray()) {
+            for (JsonNode params : requested) {
+                if (!params.isObject()) {
+                    // guess: the server logs InvalidJoinPayload and goes on; the stand-in skips the entry.
+                    continue;
+                }
+                long id = PostgresBinding.idOf(params);
+                echoed.add(withId((ObjectNode) params, id));
+                try {
+                    bindings.add(PostgresBinding.of(params, id));
+                } catch (ChangeFilter.ParseException e) {
+                    filterError = filterError == null ? e.getMessage() : filterError;
+                }
+            }
+        }
+        boolean wantsChanges = echoed.size() > 0;
+        if (filterError != null) {
+            // The server's one postgres_subscribe covers all bindings; when it fails nothing is subscribed.
+            bindings.clear();
+        }
+        JoinedChannel ch = new JoinedChannel(this, topic, m.joinRef(), self, ack, bindings);
+        channels.put(topic, ch);
+        server.register(ch);
+
+        ObjectNode response = Json.object();
+        response.set("postgres_changes", echoed);
+        send(Messages.reply(m.joinRef(), m.ref(), topic, "ok", response));
+        if (presence) {
+            // guess: presence is not modelled, so the state pushed after the join is always empty.
+            send(new PhoenixMessage(m.joinRef(), null, topic, Events.PRESENCE_STATE, Json.object()));
+        }
+        if (wantsChanges) {
+            SystemMessage sys = filterError == null
+                    ? new SystemMessage(Events.POSTGRES_CHANGES, "ok", SystemMessage.SUBSCRIBED_TO_POSTGRES,
+                            ch.subTopic)
+                    : new SystemMessage(Events.POSTGRES_CHANGES, "error", filterError, ch.subTopic);
+            send(new PhoenixMessage(m.joinRef(), null, topic, Events.SYSTEM, sys.toPayload()));
+        }
+    }
+
+    /** Join errors go out after CHANNEL_ERROR_BACKOFF_MS, as the server's join_error/1 sleeps before replying. */
+    private void joinError(PhoenixMessage m, String reason) {
+        ObjectNode response = Json.object();
+        response.put("reason", reason);
+        PhoenixMessage reply = Messages.reply(m.joinRef(), m.ref(), m.topic(), "error", response);
+        long delayNanos = server.config().joinErrorDelay().toNanos();
+        if (delayNanos == 0) {
+            send(reply);
+        } else {
+            channel.eventLoop().schedule(() -> send(reply), delayNanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void leave(PhoenixMessage m) {
+        // Phoenix {:stop, {:shutdown, :left}, :ok}: ok reply, then phx_close with ref = join_ref. A leave for a
+        // topic this socket does not know still gets the ok reply.
+        send(Messages.reply(m.joinRef(), m.ref(), m.topic(), "ok", Json.object()));
+        JoinedChannel ch = channels.remove(m.topic());
+        if (ch != null) {
+            server.unregister(ch);
+            send(new PhoenixMessage(ch.joinRef, ch.joinRef, ch.topic, Events.CLOSE, Json.object()));
+        }
+    }
+
+    // ---- broadcast ---------------------------------------------------------------------------------------------
+
+    private void handleTextBroadcast(JoinedChannel ch, PhoenixMessage m) {
+        // A broadcast that arrives as JSON text becomes a %Phoenix.Socket.Broadcast{}: every subscriber, v1 or v2,
+        // gets the text form. The payload map is re-encoded by Jason, which writes small maps in key order.
+        JsonNode payload = sortKeys(m.payload() == null ? Json.object() : m.payload());
+        PhoenixMessage out = new PhoenixMessage(null, null, ch.topic, Events.BROADCAST, payload);
+        server.broadcast(ch, V1Codec.INSTANCE.encodeServerMessage(out), V2Codec.INSTANCE.encodeServerMessage(out));
+        if (ch.ack) {
+            send(Messages.reply(m.joinRef(), m.ref(), ch.topic, "ok", Json.object()));
+        }
+    }
+
+    private void handleBinaryBroadcast(UserBroadcast in) {
+        JoinedChannel ch = channels.get(in.topic());
+        if (ch == null) {
+            send(unmatchedTopic(new PhoenixMessage(in.joinRef(), in.ref(), in.topic(), Events.BROADCAST, null)));
+            return;
+        }
+        // Kind 3 becomes a UserBroadcast: v2 subscribers get kind 4, v1 subscribers the JSON form (or nothing when
+        // the payload is binary).
+        UserBroadcast out = new UserBroadcast(null, null, ch.topic, in.userEvent(), in.metadata(), in.jsonEncoding(),
+                in.payload());
+        WireFrame v2 = V2Codec.INSTANCE.encodeUserBroadcast(out);
+        WireFrame v1 = V1Codec.INSTANCE.encodeUserBroadcast(out);
+        server.broadcast(ch, v1, v2);
+        if (ch.ack) {
+            send(Messages.reply(in.joinRef(), in.ref(), ch.topic, "ok", Json.object()));
+        }
+    }
+
+    // ---- delivery ----------------------------------------------------------------------------------------------
+
+    /**
+     * Hands a postgres_changes or broadcast frame to this socket, applying the fault knobs. Thread-safe; never
+     * blocks (the lock guards only an append).
+     */
+    void deliver(JoinedChannel ch, WireFrame frame) {
+        Faults faults = server.faults;
+        if (faults.drop()) {
+            server.countDropped();
+            return;
+        }
+        long now = System.nanoTime();
+        long due = faults.timed() ? faults.dueNanos(now) : now;
+        synchronized (pendingLock) {
+            if (due - lastDueNanos < 0 && lastDueNanos != Long.MIN_VALUE) {
+                due = lastDueNanos;
+            }
+            lastDueNanos = due;
+            pending.addLast(new Pending(due, ch, frame));
+        }
+        EventLoop loop = channel.eventLoop();
+        long wait = due - now;
+        try {
+            if (wait <= 0 && !faults.timed()) {
+                if (loop.inEventLoop()) {
+                    drain();
+                } else {
+                    loop.execute(this::drain);
+                }
+            } else {
+                // One drain per delivery; a drain writes every due frame in order, so an early one takes later
+                // frames with it and the later drains find nothing.
+                loop.schedule(this::drain, Math.max(0, wait), TimeUnit.NANOSECONDS);
+            }
+        } catch (RejectedExecutionException e) {
+            // The server is shutting down; the frame is not a ByteBuf yet, so nothing leaks.
+        }
+    }
+
+    private void drain() {
+        long now = System.nanoTime();
+        int written = 0;
+        while (true) {
+            Pending p;
+            synchronized (pendingLock) {
+                p = pending.peekFirst();
+                if (p == null || p.dueNanos - now > 0) {
+                    break;
+                }
+                pending.pollFirst();
+            }
+            // A channel left or closed while its frame waited gets nothing, as the server's channel process is gone.
+            if (p.channel.closed || !channel.isActive()) {
+                continue;
+            }
+            if (!channel.isWritable()) {
+                // Keep writing (Netty buffers it) but count it: the client reads slower than we deliver.
+                server.countUnwritable();
+            }
+            channel.write(toNetty(p.frame));
+            written++;
+        }
+        if (written > 0) {
+            // Counted before the flush, so the count never lags a frame the client has already read.
+            server.countDelivered(written);
+            channel.flush();
+        }
+    }
+
+    // ---- writing -----------------------------------------------------------------------------------------------
+
+    /** Writes a reply or channel push at once; must run on the event loop. */
+    private void send(PhoenixMessage m) {
+        if (m == null || !channel.isActive()) {
+            return;
+        }
+        channel.writeAndFlush(toNetty(codec.encodeServerMessage(m)));
+    }
+
+    private WebSocketFrame toNetty(WireFrame frame) {
+        // The ByteBuf is created here, on the event loop, and owned by the write from then on.
+        if (frame instanceof WireFrame.Text t) {
+            return new TextWebSocketFrame(ByteBufUtil.writeUtf8(channel.alloc(), t.text()));
+        }
+        return new BinaryWebSocketFrame(Unpooled.wrappedBuffer(((WireFrame.Binary) frame).bytes()));
+    }
+
+    // ---- helpers -----------------------------------------------------------------------------------------------
+
+    private static PhoenixMessage unmatchedTopic(PhoenixMessage m) {
+        ObjectNode response = Json.object();
+        response.put("reason", "unmatched topic");
+        return Messages.reply(m.joinRef(), m.ref(), m.topic(), "error", response);
+    }
+
+    /** Realtime's FlexibleBoolean: a boolean or a case-insensitive "true"/"false" string; anything else false. */
+    static boolean flexibleBoolean(JsonNode n) {
+        if (n == null) {
+            return false;
+        }
+        if (n.isBoolean()) {
+            return n.booleanValue();
+        }
+        return n.isTextual() && n.textValue().equalsIgnoreCase("true");
+    }
+
+    /**
+     * The binding as the server echoes it: the client's map plus "id". Jason writes small maps in key order, so the
+     * keys come out sorted (event, filter, id, schema, table), not in the client's order.
+     */
+    private static ObjectNode withId(ObjectNode params, long id) {
+        ObjectNode copy = params.deepCopy();
+        copy.put("id", id);
+        return (ObjectNode) sortKeys(copy);
+    }
+
+    /**
+     * Key-sorted copy of a JSON tree, as Jason writes decoded Elixir maps. guess: Erlang maps above 32 keys are
+     * hash-ordered, not sorted; the stand-in sorts them all.
+     */
+    static JsonNode sortKeys(JsonNode n) {
+        if (n.isObject()) {
+            TreeMap<String, JsonNode> sorted = new TreeMap<>();
+            for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext();) {
+                Map.Entry<String, JsonNode> f = it.next();
+                sorted.put(f.getKey(), sortKeys(f.getValue()));
+            }
+            ObjectNode o = Json.object();
+            sorted.forEach(o::set);
+            return o;
+        }
+        if (n.isArray()) {
+            ArrayNode a = Json.NODES.arrayNode(n.size());
+            for (JsonNode e : n) {
+                a.add(sortKeys(e));
+            }
+            return a;
+        }
+        return n;
+    }
+
+    private static String head(String text) {
+        return text.length() <= 64 ? text : text.substring(0, 64) + "…";
+    }
+}

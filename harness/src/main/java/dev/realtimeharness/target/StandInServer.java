@@ -1,0 +1,290 @@
+package dev.realtimeharness.target;
+
+import dev.realtimeharness.protocol.PhoenixCodec;
+import dev.realtimeharness.protocol.Vsn;
+import dev.realtimeharness.protocol.WireFrame;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The embedded stand-in for Supabase Realtime: Phoenix channels over WebSocket (vsn 1.0.0 and 2.0.0), heartbeats,
+ * joins with postgres_changes bindings, broadcast fan-out, leave/close, and the delivery fault knobs. It owns one
+ * event-loop group and shuts it down in {@link #close()}.
+ */
+public final class StandInServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(StandInServer.class);
+
+    public static final String REALTIME_PATH = "/realtime/v1/websocket";
+    public static final String SOCKET_PATH = "/socket/websocket";
+    /** The server's max_frame_size. */
+    public static final int MAX_FRAME_BYTES = 5_000_000;
+    /** Phoenix's websocket timeout default: a socket that receives nothing for this long is closed. */
+    public static final long IDLE_TIMEOUT_SECONDS = 60;
+
+    private final StandInConfig config;
+    private final EventLoopGroup group;
+    private final Channel serverChannel;
+    private final int port;
+    final Faults faults;
+
+    // Subscribers by topic (broadcast fan-out) and every channel with postgres_changes bindings.
+    private final Map<String, Set<JoinedChannel>> byTopic = new ConcurrentHashMap<>();
+    private final Set<JoinedChannel> withChanges = ConcurrentHashMap.newKeySet();
+    private final Set<StandInConnection> connections = ConcurrentHashMap.newKeySet();
+
+    private final AtomicInteger connectionsOpen = new AtomicInteger();
+    private final AtomicInteger channelsJoined = new AtomicInteger();
+    private final LongAdder framesDelivered = new LongAdder();
+    private final LongAdder deliveriesDropped = new LongAdder();
+    private final LongAdder writesWhileUnwritable = new LongAdder();
+    private final LongAdder malformedFrames = new LongAdder();
+    private final AtomicLong nextMalformedLogNanos = new AtomicLong(System.nanoTime());
+
+    private StandInServer(StandInConfig config) throws InterruptedException {
+        this.config = config;
+        this.faults = new Faults(config, System.nanoTime());
+        Transport transport = Transport.pick();
+        this.group = new MultiThreadIoEventLoopGroup(transport.ioHandlerFactory());
+        try {
+            ServerBootstrap b = new ServerBootstrap()
+                    .group(group)
+                    .channel(transport.serverChannelType())
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WriteBufferWaterMark.DEFAULT)
+                    .childHandler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel ch) {
+                            initPipeline(ch);
+                        }
+                    });
+            // Called from the caller's thread, never from an event loop, so waiting for the bind is fine.
+            this.serverChannel = b.bind(new InetSocketAddress("127.0.0.1", config.port())).sync().channel();
+        } catch (InterruptedException | RuntimeException e) {
+            group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            throw e;
+        }
+        this.port = ((InetSocketAddress) serverChannel.localAddress()).getPort();
+        if (config.disconnectRatio() > 0) {
+            // TODO(disconnectRatio): validated but not implemented yet: closing a ratio of connections needs a
+            // decision on when (at random times? after N deliveries?) and with which close code (1012 as the server's
+            // disconnect does?).
+            log.warn("target.embedded.disconnectRatio={} is not implemented yet; no connection will be closed",
+                    config.disconnectRatio());
+        }
+        log.info("stand-in Realtime listening on {} ({})", wsUrl(), transport.name());
+    }
+
+    public static StandInServer start(StandInConfig config) {
+        try {
+            return new StandInServer(config);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while binding the stand-in server", e);
+        }
+    }
+
+    private void initPipeline(SocketChannel ch) {
+        WebSocketServerProtocolConfig ws = WebSocketServerProtocolConfig.newBuilder()
+                // StandInHttpHandler has already checked the path and vsn; every request reaching this is valid.
+                .websocketPath("/")
+                .checkStartsWith(true)
+                .subprotocols(null)
+                .maxFramePayloadLength(MAX_FRAME_BYTES)
+                .allowExtensions(false)
+                .handleCloseFrames(true)
+                .dropPongFrames(true)
+                // Realtime sets validate_utf8: false.
+                .withUTF8Validator(false)
+                .build();
+        ch.pipeline()
+                .addLast("idle", new IdleStateHandler(IDLE_TIMEOUT_SECONDS, 0, 0, TimeUnit.SECONDS) {
+                    @Override
+                    protected void channelIdle(ChannelHandlerContext ctx, IdleStateEvent evt) {
+                        log.debug("closing {}: no frame for {} s", ctx.channel(), IDLE_TIMEOUT_SECONDS);
+                        ctx.close();
+                    }
+                })
+                .addLast("http", new HttpServerCodec())
+                .addLast("http-aggregator", new HttpObjectAggregator(65536))
+                .addLast("connect", new StandInHttpHandler(this))
+                .addLast("websocket", new WebSocketServerProtocolHandler(ws))
+                .addLast("ws-aggregator", new WebSocketFrameAggregator(MAX_FRAME_BYTES));
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String wsUrl() {
+        return "ws://127.0.0.1:" + port + REALTIME_PATH;
+    }
+
+    public StandInConfig config() {
+        return config;
+    }
+
+    /**
+     * Delivers one database change to every joined channel with a matching binding. Called from the replication
+     * thread: it only reads immutable subscription state, serializes {@code data} once, and hands each frame to the
+     * subscriber's event loop.
+     */
+    public void publishChange(ChangeEvent e) {
+        ChangePayload payload = null;
+        for (JoinedChannel ch : withChanges) {
+            if (ch.closed) {
+                continue;
+            }
+            List<Long> ids = ch.matchingIds(e);
+            if (ids.isEmpty()) {
+                continue;
+            }
+            if (payload == null) {
+                payload = ChangePayload.of(e);
+            }
+            ch.connection.deliver(ch, payload.frame(ch.connection.codec(), ch.topic, ids));
+        }
+    }
+
+    /**
+     * Fans a broadcast out to every channel joined to {@code topic}: the sender's own channel only with self. The
+     * frames are built at most once per serializer version; {@code v1} may be null (binary payloads are dropped for
+     * v1 sockets, as the server does).
+     */
+    void broadcast(JoinedChannel sender, WireFrame v1, WireFrame v2) {
+        Set<JoinedChannel> subscribers = byTopic.get(sender.topic);
+        if (subscribers == null) {
+            return;
+        }
+        for (JoinedChannel ch : subscribers) {
+            if (ch.closed || (ch == sender && !sender.self)) {
+                continue;
+            }
+            WireFrame frame = ch.connection.vsn() == Vsn.V1 ? v1 : v2;
+            if (frame != null) {
+                ch.connection.deliver(ch, frame);
+            }
+        }
+    }
+
+    void register(JoinedChannel ch) {
+        byTopic.computeIfAbsent(ch.topic, t -> ConcurrentHashMap.newKeySet()).add(ch);
+        if (!ch.bindings.isEmpty()) {
+            withChanges.add(ch);
+        }
+        channelsJoined.incrementAndGet();
+    }
+
+    void unregister(JoinedChannel ch) {
+        ch.closed = true;
+        byTopic.computeIfPresent(ch.topic, (t, set) -> {
+            set.remove(ch);
+            return set.isEmpty() ? null : set;
+        });
+        withChanges.remove(ch);
+        channelsJoined.decrementAndGet();
+    }
+
+    void connectionOpened(StandInConnection c) {
+        connections.add(c);
+        connectionsOpen.incrementAndGet();
+    }
+
+    void connectionClosed(StandInConnection c) {
+        if (connections.remove(c)) {
+            connectionsOpen.decrementAndGet();
+        }
+    }
+
+    void countDelivered(int n) {
+        framesDelivered.add(n);
+    }
+
+    void countDropped() {
+        deliveriesDropped.increment();
+    }
+
+    void countUnwritable() {
+        writesWhileUnwritable.increment();
+    }
+
+    /** Counts a frame that is no valid message and logs it at most once a second, with its first bytes. */
+    void malformed(Channel ch, String reason, String head) {
+        malformedFrames.increment();
+        long now = System.nanoTime();
+        long next = nextMalformedLogNanos.get();
+        if (now - next >= 0 && nextMalformedLogNanos.compareAndSet(next, now + TimeUnit.SECONDS.toNanos(1))) {
+            log.warn("MalformedWebSocketMessage on {}: {} (frame starts {}); {} malformed frames so far", ch, reason,
+                    head, malformedFrames.sum());
+        }
+    }
+
+    PhoenixCodec codec(Vsn vsn) {
+        return PhoenixCodec.of(vsn);
+    }
+
+    /** Open WebSocket connections (upgraded, not yet closed). */
+    public int connectionsOpen() {
+        return connectionsOpen.get();
+    }
+
+    /** Channels currently joined, over all connections. */
+    public int channelsJoined() {
+        return channelsJoined.get();
+    }
+
+    /** postgres_changes and broadcast frames written to sockets. */
+    public long framesDelivered() {
+        return framesDelivered.sum();
+    }
+
+    /** Deliveries dropped by the {@code dropRatio} knob. */
+    public long deliveriesDropped() {
+        return deliveriesDropped.sum();
+    }
+
+    /** Frames written while the socket was not writable (Netty buffered them; the client reads too slowly). */
+    public long writesWhileUnwritable() {
+        return writesWhileUnwritable.sum();
+    }
+
+    /** Frames that were no valid message of the socket's serializer; dropped, the connection stays open. */
+    public long malformedFrames() {
+        return malformedFrames.sum();
+    }
+
+    @Override
+    public void close() {
+        serverChannel.close().awaitUninterruptibly();
+        for (StandInConnection c : connections) {
+            c.channel().close();
+        }
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+        log.info("stand-in Realtime on port {} stopped: {} frames delivered, {} dropped", port, framesDelivered(),
+                deliveriesDropped());
+    }
+}

@@ -1,0 +1,115 @@
+package dev.realtimeharness.target;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/** A test client on the JDK's WebSocket: every received frame lands in a queue, text as String, binary as byte[]. */
+final class WsTestClient implements AutoCloseable {
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    final BlockingQueue<Object> frames = new LinkedBlockingQueue<>();
+    final CompletableFuture<Integer> closed = new CompletableFuture<>();
+    private final WebSocket ws;
+
+    private WsTestClient(String url) throws Exception {
+        this.ws = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5))
+                .buildAsync(URI.create(url), new Listener()).get(10, TimeUnit.SECONDS);
+    }
+
+    static WsTestClient connect(String url) throws Exception {
+        return new WsTestClient(url);
+    }
+
+    void send(String text) {
+        ws.sendText(text, true).join();
+    }
+
+    void sendBinary(byte[] bytes) {
+        ws.sendBinary(ByteBuffer.wrap(bytes), true).join();
+    }
+
+    Object next() throws InterruptedException {
+        Object f = frames.poll(5, TimeUnit.SECONDS);
+        if (f == null) {
+            throw new AssertionError("no frame within 5 s");
+        }
+        return f;
+    }
+
+    String nextText() throws InterruptedException {
+        Object f = next();
+        if (!(f instanceof String s)) {
+            throw new AssertionError("expected a text frame, got " + ((byte[]) f).length + " binary bytes");
+        }
+        return s;
+    }
+
+    byte[] nextBinary() throws InterruptedException {
+        Object f = next();
+        if (!(f instanceof byte[] b)) {
+            throw new AssertionError("expected a binary frame, got " + f);
+        }
+        return b;
+    }
+
+    /** Asserts that nothing arrives within {@code millis}. */
+    void expectNothing(long millis) throws InterruptedException {
+        Object f = frames.poll(millis, TimeUnit.MILLISECONDS);
+        if (f != null) {
+            throw new AssertionError("unexpected frame " + (f instanceof byte[] b ? b.length + " bytes" : f));
+        }
+    }
+
+    @Override
+    public void close() {
+        ws.abort();
+    }
+
+    private final class Listener implements WebSocket.Listener {
+        private final StringBuilder text = new StringBuilder();
+        private java.io.ByteArrayOutputStream binary = new java.io.ByteArrayOutputStream();
+
+        @Override
+        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+            text.append(data);
+            if (last) {
+                frames.add(text.toString());
+                text.setLength(0);
+            }
+            webSocket.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
+            byte[] b = new byte[data.remaining()];
+            data.get(b);
+            binary.writeBytes(b);
+            if (last) {
+                frames.add(binary.toByteArray());
+                binary = new java.io.ByteArrayOutputStream();
+            }
+            webSocket.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+            closed.complete(statusCode);
+            return null;
+        }
+
+        @Override
+        public void onError(WebSocket webSocket, Throwable error) {
+            closed.complete(-1);
+        }
+    }
+}
