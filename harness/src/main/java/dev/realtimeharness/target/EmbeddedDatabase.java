@@ -153,9 +153,8 @@ public final class EmbeddedDatabase implements AutoCloseable {
         }
     }
 
-    // TODO use scenario.Drivers.id once merged
     private static UUID driverId(int index) {
-        return UUID.fromString(String.format("d0000000-0000-4000-8000-%012x", index));
+        return dev.realtimeharness.scenario.Drivers.id(index);
     }
 
     /**

@@ -1,0 +1,117 @@
+package dev.realtimeharness.target;
+
+import dev.realtimeharness.scenario.EmbeddedConfig;
+import java.net.URI;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The embedded target: PostgreSQL 17 (wal_level=logical) loaded with scenarios/sql, the stand-in Realtime server on
+ * a free loopback port, and the logical-replication capture that feeds the stand-in every committed change. Keys
+ * are throwaway: a fresh JWT secret and anon key at every start.
+ */
+public final class EmbeddedTarget implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(EmbeddedTarget.class);
+
+    private final EmbeddedDatabase db;
+    private final StandInServer server;
+    private final ChangeCapture capture;
+    private final String jwtSecret;
+    private final String apikey;
+
+    private EmbeddedTarget(EmbeddedDatabase db, StandInServer server, ChangeCapture capture, String jwtSecret,
+            String apikey) {
+        this.db = db;
+        this.server = server;
+        this.capture = capture;
+        this.jwtSecret = jwtSecret;
+        this.apikey = apikey;
+    }
+
+    public static EmbeddedTarget start(int drivers, EmbeddedConfig faults) throws Exception {
+        return start(drivers, faults, 0);
+    }
+
+    public static EmbeddedTarget start(int drivers, EmbeddedConfig faults, int port) throws Exception {
+        StandInConfig config = standInConfig(faults, port);
+        EmbeddedDatabase db = EmbeddedDatabase.start(drivers);
+        StandInServer server = null;
+        try {
+            server = StandInServer.start(config);
+            ChangeCapture capture = ChangeCapture.start(db, server::publishChange);
+            String secret = Hs256.randomSecret();
+            log.info("embedded target up: {} / {}", server.wsUrl(), db.jdbcUrl());
+            return new EmbeddedTarget(db, server, capture, secret, Hs256.anonKey(secret));
+        } catch (Exception | Error e) {
+            if (server != null) {
+                server.close();
+            }
+            db.close();
+            throw e;
+        }
+    }
+
+    static StandInConfig standInConfig(EmbeddedConfig f, int port) {
+        StandInConfig c = StandInConfig.defaults().withPort(port);
+        if (f == null) {
+            return c;
+        }
+        return c.withDelay(f.delay(), f.jitter()).withDropRatio(f.dropRatio()).withStall(f.stallAfter(), f.stallFor())
+                .withRejectJoinRatio(f.rejectJoinRatio());
+    }
+
+    public URI wsUrl() {
+        return URI.create(server.wsUrl());
+    }
+
+    public String restUrl() {
+        return "http://127.0.0.1:" + server.port() + "/realtime/v1";
+    }
+
+    public String jdbcUrl() {
+        return db.jdbcUrl();
+    }
+
+    public String dbUrl() {
+        return db.dbUrl();
+    }
+
+    public String user() {
+        return db.user();
+    }
+
+    public String password() {
+        return db.password();
+    }
+
+    public String apikey() {
+        return apikey;
+    }
+
+    public String jwtSecret() {
+        return jwtSecret;
+    }
+
+    public StandInServer server() {
+        return server;
+    }
+
+    public EmbeddedDatabase database() {
+        return db;
+    }
+
+    public ChangeCapture capture() {
+        return capture;
+    }
+
+    @Override
+    public void close() {
+        try {
+            capture.close();
+        } catch (RuntimeException e) {
+            log.warn("closing change capture: {}", e.toString());
+        }
+        server.close();
+        db.close();
+    }
+}
