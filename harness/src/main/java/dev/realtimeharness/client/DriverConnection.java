@@ -108,6 +108,17 @@ final class DriverConnection {
         return spec.index();
     }
 
+    /**
+     * For handler tests on an {@code EmbeddedChannel}: adopts a channel whose WebSocket handshake the test drives
+     * (by firing {@code HANDSHAKE_COMPLETE}) and returns the inbound handler to add to its pipeline.
+     */
+    io.netty.channel.ChannelHandler adoptForTest(Channel ch) {
+        running = true;
+        channel = ch;
+        connectStartNanos = System.nanoTime();
+        return new Handler();
+    }
+
     void start() {
         running = true;
         loop.execute(this::connect);
