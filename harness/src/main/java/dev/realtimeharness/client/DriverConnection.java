@@ -319,15 +319,34 @@ final class DriverConnection {
         channel.writeAndFlush(frame, channel.voidPromise());
     }
 
-    /** Sends a broadcast on one of this driver's joined channels (used by the WebSocket publisher). */
-    void sendBroadcast(String topic, String userEvent, com.fasterxml.jackson.databind.JsonNode payload) {
+    /**
+     * Sends one broadcast on each of the given topics that this connection has joined, on its event loop; the
+     * callback is told the send time and how many frames will be written, just before they are.
+     */
+    void sendBroadcasts(List<String> topics, String userEvent, com.fasterxml.jackson.databind.JsonNode payload,
+            BroadcastCallback callback) {
         loop.execute(() -> {
-            SubscriptionState s = byTopic.get(topic);
-            if (s == null || s.phase != SubscriptionState.Phase.JOINED || !open) {
-                return;
+            List<SubscriptionState> joined = new java.util.ArrayList<>(topics.size());
+            if (open) {
+                for (String topic : topics) {
+                    SubscriptionState s = byTopic.get(topic);
+                    if (s != null && s.phase == SubscriptionState.Phase.JOINED) {
+                        joined.add(s);
+                    }
+                }
             }
-            send(Messages.broadcast(topic, s.joinRef, refs.next(), userEvent, payload));
+            // The callback runs before the frames are written: a delivery can come back on another event loop
+            // before this task ends, and its send time must already be known.
+            callback.done(System.nanoTime(), joined.size());
+            for (SubscriptionState s : joined) {
+                send(Messages.broadcast(s.spec.topic(), s.joinRef, refs.next(), userEvent, payload));
+            }
         });
+    }
+
+    /** Completion of {@link #sendBroadcasts}; called on the connection's event loop. */
+    public interface BroadcastCallback {
+        void done(long sendNanos, int framesSent);
     }
 
     private void onText(ByteBuf content, long recvNanos) {

@@ -36,9 +36,18 @@ public final class Fleet implements AutoCloseable {
         }
     }
 
-    /** Sends a broadcast on a driver's joined channel (no-op when that channel is not joined). */
-    public void broadcast(int driver, String topic, String userEvent, com.fasterxml.jackson.databind.JsonNode payload) {
-        connections.get(driver).sendBroadcast(topic, userEvent, payload);
+    /**
+     * Sends a broadcast on each of the given topics through connection {@code index} (each topic must be one of that
+     * connection's joined channels); the callback gets the send time and the number of frames written.
+     */
+    public void broadcast(int index, List<String> topics, String userEvent,
+            com.fasterxml.jackson.databind.JsonNode payload, BroadcastCallback callback) {
+        connections.get(index).sendBroadcasts(topics, userEvent, payload, callback::done);
+    }
+
+    /** Completion of {@link #broadcast}; called on an event loop, must not block. */
+    public interface BroadcastCallback {
+        void done(long sendNanos, int framesSent);
     }
 
     public int size() {

@@ -19,6 +19,7 @@ import dev.realtimeharness.metrics.TimelineWriter;
 import dev.realtimeharness.protocol.JoinConfig;
 import dev.realtimeharness.protocol.Messages;
 import dev.realtimeharness.protocol.Vsn;
+import dev.realtimeharness.publish.BroadcastPublisher;
 import dev.realtimeharness.publish.OpenModelSchedule;
 import dev.realtimeharness.publish.PostgresPublisher;
 import dev.realtimeharness.publish.Probe;
@@ -110,9 +111,9 @@ public final class Run {
                     + " version (remote Supabase targets are planned; see the README)");
             return ExitCodes.BAD_INPUT;
         }
-        if (scenario.publish().via() != PublishVia.POSTGRES) {
+        if (scenario.publish().via() != PublishVia.POSTGRES && scenario.publish().via() != PublishVia.BROADCAST) {
             err.println("harness: " + scenario.source() + ": field 'publish.via': '" + scenario.publish().via().wireName()
-                    + "' is not supported yet in this version; use postgres");
+                    + "' is not supported yet in this version; use postgres or broadcast");
             return ExitCodes.BAD_INPUT;
         }
 
@@ -172,12 +173,12 @@ public final class Run {
                 scenario.ramp().connectRate().perSecond(), scenario.ramp().joinRate().perSecond(),
                 Duration.ofSeconds(10), scenario.publish().probeColumn(), 0);
         List<DriverSpec> specs = driverSpecs(scenario, target.apikey());
-        boolean perDriverDelivery = scenario.channel().postgresChanges().stream()
-                .anyMatch(pc -> pc.filter() != null && (TopicTemplate.uses(pc.filter(), "driverId")
-                        || TopicTemplate.uses(pc.filter(), "driver")));
+        Expectations expectations = new Expectations(scenario, specs, board);
+        boolean viaBroadcast = scenario.publish().via() == PublishVia.BROADCAST;
 
         Summary summary;
         int exit;
+        Dispatchers dispatchers = null;
         ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread th = new Thread(r, "ticker");
             th.setDaemon(true);
@@ -192,8 +193,13 @@ public final class Run {
                     1, 1, TimeUnit.SECONDS);
 
             fleet.start();
+            if (viaBroadcast) {
+                dispatchers = Dispatchers.start(fleetConfig, specs, target.apikey());
+            }
             long readyDeadline = runStart + readyTimeoutNanos(scenario);
-            while (!interrupted && board.readyCount() < subscriptions && System.nanoTime() - readyDeadline < 0) {
+            while (!interrupted && (board.readyCount() < subscriptions
+                    || dispatchers != null && !dispatchers.allReady())
+                    && System.nanoTime() - readyDeadline < 0) {
                 if (counters.connectionsSucceeded() == 0 && counters.connectionsFailed() >= drivers
                         && System.nanoTime() - runStart > 15 * SECOND) {
                     break;
@@ -228,12 +234,14 @@ public final class Run {
                 }
             };
             PublishLoop loop;
-            try (Publisher publisher = new PostgresPublisher(target.jdbcUrl(), target.user(), target.password(),
-                    scenario.publish().table(), scenario.publish().probeColumn(), 4, Drivers::id)) {
+            try (Publisher publisher = viaBroadcast
+                    ? new BroadcastPublisher(dispatchers.fleet(), expectations::topicsOf)
+                    : new PostgresPublisher(target.jdbcUrl(), target.user(), target.password(),
+                            scenario.publish().table(), scenario.publish().probeColumn(), 4, Drivers::id)) {
                 long t0 = System.nanoTime() + 50_000_000L;
                 loop = new PublishLoop(new OpenModelSchedule(t0, scenario.publish().rate().perSecond()), maxMessages,
                         endNanos, drivers, runId, probe -> {
-                            int[] expected = perDriverDelivery ? board.readyOf(probe.driver()) : board.readyAll();
+                            int[] expected = expectations.expectedFor(probe.driver());
                             if (expected.length == 0) {
                                 return false;
                             }
@@ -281,6 +289,9 @@ public final class Run {
             exit = ExitCodes.INTERRUPTED;
         } finally {
             ticker.shutdownNow();
+            if (dispatchers != null) {
+                dispatchers.close();
+            }
             hiccups.stop();
             target.close();
         }

@@ -12,6 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /** End to end on the embedded target: real PostgreSQL, real logical replication, real sockets. */
@@ -77,5 +79,19 @@ class SmokeRunIT {
         // The injected 300 ms must come back in the measurement: p50 within a few ms of it.
         assertThat(o.summary().get("latency").get("p50").asDouble()).isBetween(299.0, 320.0);
         assertThat(o.summary().get("messages").get("lost").asLong()).isZero();
+    }
+
+    @ParameterizedTest(name = "publish via {0} over vsn {1}")
+    @CsvSource({"broadcast, 2.0.0", "broadcast, 1.0.0", "postgres, 1.0.0"})
+    void everyPublishPathAndSerializerDeliversEveryExpectedMessage(String via, String vsn) throws Exception {
+        Outcome o = run("smoke-" + via + "-" + vsn, List.of("publish.via=" + via, "protocol.vsn=" + vsn));
+        assertThat(o.exit()).as(o.stderr()).isEqualTo(ExitCodes.PASSED);
+        JsonNode m = o.summary().get("messages");
+        assertThat(m.get("published").asLong()).isEqualTo(50);
+        assertThat(m.get("expectedDeliveries").asLong()).isEqualTo(250);
+        assertThat(m.get("delivered").asLong()).isEqualTo(250);
+        assertThat(m.get("lost").asLong()).isZero();
+        assertThat(o.summary().get("latencyRaw").get("count").asLong()).isEqualTo(250);
+        assertThat(o.summary().get("errors").get("protocol").asLong()).isZero();
     }
 }

@@ -1,0 +1,53 @@
+package dev.realtimeharness.publish;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.realtimeharness.client.Fleet;
+import java.util.List;
+import java.util.function.IntFunction;
+
+/**
+ * Publishes a probe as a Realtime broadcast over WebSocket, the way a dispatcher app using realtime-js's
+ * {@code channel.send({type:'broadcast', event, payload})} would: from a connection of its own (the "dispatcher"
+ * fleet, one connection per driver, joined to that driver's topics), one broadcast per topic with the payload
+ * {@code {"probe": "<runId>:<seq>"}}. Under vsn 2.0.0 each is a binary kind-3 frame, under 1.0.0 a JSON object.
+ */
+public final class BroadcastPublisher implements Publisher {
+    public static final String EVENT = "order";
+
+    private final Fleet dispatchers;
+    private final IntFunction<List<String>> topicsOfDriver;
+
+    /**
+     * @param dispatchers    the dispatcher fleet; connection {@code d} has joined every topic of driver {@code d}
+     * @param topicsOfDriver the full topics ({@code realtime:...}) a probe for driver {@code d} is sent to
+     */
+    public BroadcastPublisher(Fleet dispatchers, IntFunction<List<String>> topicsOfDriver) {
+        this.dispatchers = dispatchers;
+        this.topicsOfDriver = topicsOfDriver;
+    }
+
+    @Override
+    public void send(Probe probe, Outcome outcome) {
+        ObjectNode payload = JsonNodeFactory.instance.objectNode();
+        payload.put("probe", probe.id());
+        dispatchers.broadcast(probe.driver(), topicsOfDriver.apply(probe.driver()), EVENT, payload,
+                (sendNanos, frames) -> {
+                    if (frames > 0) {
+                        outcome.sent(probe, sendNanos);
+                    } else {
+                        outcome.failed(probe, "no dispatcher channel joined for driver " + probe.driver());
+                    }
+                });
+    }
+
+    @Override
+    public String via() {
+        return "broadcast";
+    }
+
+    @Override
+    public void close() {
+        // The dispatcher fleet is owned and closed by the run.
+    }
+}
