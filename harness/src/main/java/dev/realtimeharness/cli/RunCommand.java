@@ -50,20 +50,25 @@ final class RunCommand implements Callable<Integer> {
         }
         Run run = new Run(new RunOptions(scenario, sets, d, resultsDir, runId, target), System.out, System.err);
         Thread hook = new Thread(() -> {
+            // SIGINT/SIGTERM: stop the run, let it write its partial results and close the target, then leave with
+            // the contract's exit code 4 (the JVM would otherwise exit 130/143).
+            System.err.println("harness: interrupted; writing partial results...");
             run.interrupt();
             try {
-                run.awaitFinished(15_000);
+                run.awaitFinished(30_000);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+            System.out.flush();
+            System.err.flush();
+            Runtime.getRuntime().halt(ExitCodes.INTERRUPTED);
         }, "harness-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         int code = run.execute();
         try {
             Runtime.getRuntime().removeShutdownHook(hook);
         } catch (IllegalStateException e) {
-            // Already shutting down (SIGINT): the hook is running and waits for us; the JVM's exit code on a signal
-            // is the signal's, so record ours in the log too.
+            // Already shutting down: the hook decides the exit code.
             return ExitCodes.INTERRUPTED;
         }
         return code;

@@ -277,6 +277,9 @@ public final class Run {
             summary = summary.withGate(verdict);
             writeResults(dir, scenario, summary, startedAt);
             printReport(summary, verdict, publishFailures.sum(), listener, dir);
+            if (interrupted) {
+                out.println("run interrupted: these are partial results (deliveries still in flight count as lost)");
+            }
             exit = interrupted ? ExitCodes.INTERRUPTED : verdict.passed() ? ExitCodes.PASSED : ExitCodes.GATE_FAILED;
         } catch (IOException e) {
             err.println("harness: cannot write results: " + e.getMessage());
