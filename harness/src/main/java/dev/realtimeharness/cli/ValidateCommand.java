@@ -30,7 +30,8 @@ final class ValidateCommand implements Callable<Integer> {
                             + "duration %s, gate %s%n", scenario, s.name(), s.drivers(), s.channelsPerDriver(), channels,
                     s.publish().via().wireName(), s.publish().rate().format(),
                     s.publish().messages() == null ? "" : ", " + s.publish().messages() + " messages",
-                    s.duration(), s.gate());
+                    dev.realtimeharness.scenario.Durations.format(s.duration()),
+                    s.gate().isEmpty() ? "none" : s.gate());
             return ExitCodes.PASSED;
         } catch (ScenarioException e) {
             System.err.println("harness: " + e.getMessage());

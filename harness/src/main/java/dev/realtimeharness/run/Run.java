@@ -30,6 +30,8 @@ import dev.realtimeharness.results.RunInfoWriter;
 import dev.realtimeharness.results.Summary;
 import dev.realtimeharness.results.SummaryWriter;
 import dev.realtimeharness.scenario.Drivers;
+import dev.realtimeharness.scenario.Durations;
+import dev.realtimeharness.scenario.EmbeddedConfig;
 import dev.realtimeharness.scenario.PostgresChangeSpec;
 import dev.realtimeharness.scenario.PublishVia;
 import dev.realtimeharness.scenario.Scenario;
@@ -348,12 +350,13 @@ public final class Run {
     private void writeResults(RunDirectory dir, Scenario s, Summary summary, Instant startedAt) {
         try {
             SummaryWriter.write(dir.file("summary.json"), summary);
-            RunInfoWriter.write(dir.file("run.json"), resolved(s), null, startedAt, Instant.now());
+            RunInfoWriter.write(dir.file("run.json"), resolved(s), gitCommit(), startedAt, Instant.now());
         } catch (IOException e) {
             err.println("harness: cannot write summary.json: " + e.getMessage());
         }
     }
 
+    /** The scenario as it ran, after defaults and --set overrides, in the file's own vocabulary. */
     static Map<String, Object> resolved(Scenario s) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("name", s.name());
@@ -361,16 +364,55 @@ public final class Run {
         m.put("source", String.valueOf(s.source()));
         m.put("drivers", s.drivers());
         m.put("channelsPerDriver", s.channelsPerDriver());
-        m.put("protocol", Map.of("vsn", s.protocol().vsn(), "heartbeat", s.protocol().heartbeat().toString()));
-        m.put("channel", s.channel().toString());
-        m.put("publish", s.publish().toString());
-        m.put("ramp", s.ramp().toString());
-        m.put("duration", s.duration().toString());
-        m.put("drainTimeout", s.drainTimeout().toString());
-        m.put("target", s.target().toString());
+        m.put("protocol", ordered("vsn", s.protocol().vsn(), "heartbeat", Durations.format(s.protocol().heartbeat())));
+        List<Map<String, Object>> pcs = new ArrayList<>();
+        for (PostgresChangeSpec pc : s.channel().postgresChanges()) {
+            pcs.add(ordered("event", pc.event(), "schema", pc.schema(), "table", pc.table(), "filter", pc.filter()));
+        }
+        m.put("channel", ordered("topic", s.channel().topic(), "postgresChanges", pcs,
+                "broadcast", ordered("self", s.channel().broadcast().self(), "ack", s.channel().broadcast().ack()),
+                "presence", ordered("enabled", s.channel().presence().enabled())));
+        m.put("publish", ordered("via", s.publish().via().wireName(), "messages", s.publish().messages(),
+                "rate", s.publish().rate().format(), "table", s.publish().table(),
+                "probeColumn", s.publish().probeColumn()));
+        m.put("ramp", ordered("connectRate", s.ramp().connectRate().format(),
+                "joinRate", s.ramp().joinRate().format()));
+        m.put("duration", Durations.format(s.duration()));
+        m.put("drainTimeout", Durations.format(s.drainTimeout()));
+        EmbeddedConfig e = s.target().embedded();
+        m.put("target", ordered("embedded", ordered("delay", Durations.format(e.delay()),
+                "jitter", Durations.format(e.jitter()), "dropRatio", e.dropRatio(),
+                "stallAfter", Durations.format(e.stallAfter()), "stallFor", Durations.format(e.stallFor()),
+                "disconnectRatio", e.disconnectRatio(), "rejectJoinRatio", e.rejectJoinRatio())));
         m.put("gate", s.gate());
         m.put("transport", EventLoops.transportName());
         return m;
+    }
+
+    private static Map<String, Object> ordered(Object... kv) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put((String) kv[i], kv[i + 1]);
+        }
+        return m;
+    }
+
+    /** The checkout's commit, when the harness runs from a git working tree; null otherwise. */
+    static String gitCommit() {
+        try {
+            Process p = new ProcessBuilder("git", "rev-parse", "HEAD").redirectErrorStream(true).start();
+            if (!p.waitFor(2, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                return null;
+            }
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+            return p.exitValue() == 0 && out.matches("[0-9a-f]{40}") ? out : null;
+        } catch (IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
     }
 
     private String describePublish(Scenario s) {
