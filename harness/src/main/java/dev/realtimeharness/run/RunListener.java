@@ -99,7 +99,7 @@ final class RunListener implements ClientListener {
         }
         // Expected deliveries still pending on a closed subscription can no longer arrive: they are lost.
         ledger.subscriptionClosed(subscription);
-        log.info("subscription {} closed: {}", subscription, reason);
+        log.debug("subscription {} closed: {}", subscription, reason);
     }
 
     @Override
