@@ -49,7 +49,7 @@ public final class Main implements Runnable {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            return new String[] {"realtime-harness " + HarnessVersion.version()};
+            return new String[] {"realtime-harness " + dev.realtimeharness.results.RunInfoWriter.harnessVersion()};
         }
     }
 }
