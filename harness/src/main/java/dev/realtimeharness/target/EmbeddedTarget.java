@@ -39,9 +39,9 @@ public final class EmbeddedTarget implements AutoCloseable {
         try {
             server = StandInServer.start(config);
             ChangeCapture capture = ChangeCapture.start(db, server::publishChange);
-            String secret = Hs256.randomSecret();
+            String secret = dev.realtimeharness.auth.Jwt.randomSecret();
             log.info("embedded target up: {} / {}", server.wsUrl(), db.jdbcUrl());
-            return new EmbeddedTarget(db, server, capture, secret, Hs256.anonKey(secret));
+            return new EmbeddedTarget(db, server, capture, secret, dev.realtimeharness.auth.Jwt.anonKey(secret));
         } catch (Exception | Error e) {
             if (server != null) {
                 server.close();
