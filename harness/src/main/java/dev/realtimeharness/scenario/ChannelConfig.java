@@ -6,9 +6,15 @@ import java.util.Objects;
 /**
  * What each channel joins with. {@code topic} is a {@link TopicTemplate} (without the {@code realtime:}
  * prefix, which the client adds); filters in {@code postgresChanges} may use the same placeholders.
+ * {@code isPrivate} is the join's {@code config.private} (YAML key {@code private}).
  */
 public record ChannelConfig(String topic, List<PostgresChangeSpec> postgresChanges,
-        BroadcastConfig broadcast, PresenceConfig presence) {
+        BroadcastConfig broadcast, PresenceConfig presence, boolean isPrivate) {
+
+    public ChannelConfig(String topic, List<PostgresChangeSpec> postgresChanges, BroadcastConfig broadcast,
+            PresenceConfig presence) {
+        this(topic, postgresChanges, broadcast, presence, false);
+    }
 
     public static final String DEFAULT_TOPIC = "driver-orders:{driver}:{channel}";
 

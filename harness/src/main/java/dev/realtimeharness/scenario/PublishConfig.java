@@ -5,8 +5,19 @@ import java.util.Objects;
 /**
  * How probes are published. {@code messages} is the total, or null when the scenario duration bounds the run.
  * {@code table} (possibly schema-qualified) and {@code probeColumn} are SQL identifiers, checked at load time.
+ * {@code sql}, when given, replaces the default INSERT for {@code via: postgres}: a statement with the named
+ * parameters {@code :probe} (required), {@code :driverId}, {@code :driver} and {@code :seq} (see {@link SqlTemplate}).
+ * {@code event} is the broadcast event name (broadcast, rest and db-broadcast).
  */
-public record PublishConfig(PublishVia via, Long messages, Rate rate, String table, String probeColumn) {
+public record PublishConfig(PublishVia via, Long messages, Rate rate, String table, String probeColumn, String sql,
+        String event) {
+
+    /** The broadcast event name when none is given. */
+    public static final String DEFAULT_EVENT = "order";
+
+    public PublishConfig(PublishVia via, Long messages, Rate rate, String table, String probeColumn) {
+        this(via, messages, rate, table, probeColumn, null, DEFAULT_EVENT);
+    }
 
     public static final String DEFAULT_TABLE = "orders";
     public static final String DEFAULT_PROBE_COLUMN = "notes";
@@ -16,5 +27,6 @@ public record PublishConfig(PublishVia via, Long messages, Rate rate, String tab
         Objects.requireNonNull(rate, "rate");
         Objects.requireNonNull(table, "table");
         Objects.requireNonNull(probeColumn, "probeColumn");
+        event = event == null ? DEFAULT_EVENT : event;
     }
 }

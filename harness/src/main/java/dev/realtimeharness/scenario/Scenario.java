@@ -4,18 +4,21 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
 /**
  * A validated scenario, as loaded by {@link ScenarioLoader}. {@code gate} maps gate keys ({@link GateKeys})
  * to limits in canonical units (latency in milliseconds), in file order; it is empty when there is no gate.
- * {@code source} is the file the scenario was read from.
+ * {@code source} is the file the scenario was read from. {@code allowedHosts} are the non-loopback hosts this
+ * scenario may load (the production guard); {@code targetLimits} are the remote target's tenant limits used by the
+ * pre-flight check.
  */
 public record Scenario(String name, String description, int drivers, int channelsPerDriver,
         ProtocolConfig protocol, ChannelConfig channel, PublishConfig publish, RampConfig ramp,
         Duration duration, Duration drainTimeout, TargetConfig target, Map<String, Double> gate,
-        Path source) {
+        Path source, List<String> allowedHosts, TargetLimits targetLimits) {
 
     public static final Duration DEFAULT_DURATION = Duration.ofSeconds(60);
     public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(5);
@@ -31,6 +34,16 @@ public record Scenario(String name, String description, int drivers, int channel
         Objects.requireNonNull(target, "target");
         // Keep file order: checks are reported in the order the author wrote them.
         gate = Collections.unmodifiableMap(new LinkedHashMap<>(gate));
+        allowedHosts = allowedHosts == null ? List.of() : List.copyOf(allowedHosts);
+        targetLimits = targetLimits == null ? TargetLimits.supabaseDefaults() : targetLimits;
+    }
+
+    /** Without allowed hosts and with Supabase's default limits. */
+    public Scenario(String name, String description, int drivers, int channelsPerDriver, ProtocolConfig protocol,
+            ChannelConfig channel, PublishConfig publish, RampConfig ramp, Duration duration, Duration drainTimeout,
+            TargetConfig target, Map<String, Double> gate, Path source) {
+        this(name, description, drivers, channelsPerDriver, protocol, channel, publish, ramp, duration, drainTimeout,
+                target, gate, source, List.of(), TargetLimits.supabaseDefaults());
     }
 
     /** Channels in the whole run: drivers × channelsPerDriver. */
@@ -44,6 +57,6 @@ public record Scenario(String name, String description, int drivers, int channel
             throw new IllegalArgumentException("duration must be positive, got " + newDuration);
         }
         return new Scenario(name, description, drivers, channelsPerDriver, protocol, channel, publish, ramp,
-                newDuration, drainTimeout, target, gate, source);
+                newDuration, drainTimeout, target, gate, source, allowedHosts, targetLimits);
     }
 }

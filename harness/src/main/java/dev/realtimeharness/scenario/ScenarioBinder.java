@@ -16,22 +16,31 @@ import java.util.regex.Pattern;
 final class ScenarioBinder {
 
     static final List<String> TOP_KEYS = List.of("name", "description", "drivers", "channelsPerDriver",
-            "protocol", "channel", "publish", "ramp", "duration", "drainTimeout", "target", "gate");
+            "protocol", "channel", "publish", "ramp", "duration", "drainTimeout", "target", "gate", "allowedHosts",
+            "targetLimits");
     static final List<String> PROTOCOL_KEYS = List.of("vsn", "heartbeat");
-    static final List<String> CHANNEL_KEYS = List.of("topic", "postgresChanges", "broadcast", "presence");
+    static final List<String> CHANNEL_KEYS = List.of("topic", "postgresChanges", "broadcast", "presence", "private");
     static final List<String> CHANGE_KEYS = List.of("event", "schema", "table", "filter");
     static final List<String> BROADCAST_KEYS = List.of("self", "ack");
-    static final List<String> PRESENCE_KEYS = List.of("enabled");
-    static final List<String> PUBLISH_KEYS = List.of("via", "messages", "rate", "table", "probeColumn");
+    static final List<String> PRESENCE_KEYS = List.of("enabled", "track");
+    static final List<String> PUBLISH_KEYS = List.of("via", "messages", "rate", "table", "probeColumn", "sql", "event");
+    static final List<String> LIMIT_KEYS = List.of("maxConcurrentUsers", "maxEventsPerSecond", "maxJoinsPerSecond",
+            "maxChannelsPerClient");
     static final List<String> RAMP_KEYS = List.of("connectRate", "joinRate");
     static final List<String> TARGET_KEYS = List.of("embedded");
     static final List<String> EMBEDDED_KEYS = List.of("delay", "jitter", "dropRatio", "stallAfter", "stallFor",
-            "disconnectRatio", "rejectJoinRatio");
+            "disconnectRatio", "rejectJoinRatio", "limits", "connectErrorDelay", "joinErrorDelay");
 
     private static final List<String> EVENTS = List.of("*", "INSERT", "UPDATE", "DELETE");
     private static final Pattern IDENT = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final Pattern QUALIFIED = Pattern.compile("([A-Za-z_][A-Za-z0-9_]*\\.)?[A-Za-z_][A-Za-z0-9_]*");
     private static final Pattern FILTER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*=(eq|neq|lt|lte|gt|gte|in)\\..+");
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+            new com.fasterxml.jackson.databind.ObjectMapper();
+    private static final com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>> MAP_TYPE =
+            new com.fasterxml.jackson.core.type.TypeReference<>() {
+            };
 
     private final Origins origins;
 
@@ -66,8 +75,10 @@ final class ScenarioBinder {
         Duration drainTimeout = duration(at, root, "drainTimeout", Scenario.DEFAULT_DRAIN_TIMEOUT, true);
         TargetConfig target = target(path(at, "target"), child(root, "target"));
         Map<String, Double> gate = gate(path(at, "gate"), child(root, "gate"));
+        List<String> allowedHosts = hosts(path(at, "allowedHosts"), child(root, "allowedHosts"));
+        TargetLimits targetLimits = limits(path(at, "targetLimits"), child(root, "targetLimits"));
         return new Scenario(name, description, drivers, channelsPerDriver, protocol, channel, publish, ramp,
-                duration, drainTimeout, target, gate, origins.file());
+                duration, drainTimeout, target, gate, origins.file(), allowedHosts, targetLimits);
     }
 
     private ProtocolConfig protocol(List<String> at, JsonNode node) throws ScenarioException {
@@ -121,9 +132,18 @@ final class ScenarioBinder {
         if (p != null) {
             List<String> pAt = path(at, "presence");
             object(pAt, p, PRESENCE_KEYS);
-            presence = new PresenceConfig(bool(pAt, p, "enabled", false));
+            Map<String, Object> track = null;
+            JsonNode t = child(p, "track");
+            if (t != null) {
+                if (!t.isObject()) {
+                    throw origins.error(path(pAt, "track"), "must be a mapping (the presence payload), got "
+                            + describe(t));
+                }
+                track = JSON.convertValue(t, MAP_TYPE);
+            }
+            presence = new PresenceConfig(bool(pAt, p, "enabled", track != null), track);
         }
-        return new ChannelConfig(topic, changes, broadcast, presence);
+        return new ChannelConfig(topic, changes, broadcast, presence, bool(at, node, "private", false));
     }
 
     private PostgresChangeSpec change(List<String> at, JsonNode node) throws ScenarioException {
@@ -182,10 +202,27 @@ final class ScenarioBinder {
         if (!IDENT.matcher(probeColumn).matches()) {
             throw origins.error(path(at, "probeColumn"), "must be an SQL column name, got '" + probeColumn + "'");
         }
-        if (via == PublishVia.POSTGRES) {
+        String sql = string(at, node, "sql", null);
+        if (sql != null) {
+            if (via != PublishVia.POSTGRES) {
+                throw origins.error(path(at, "sql"), "only applies to via: postgres (this scenario publishes via "
+                        + via.wireName() + ")");
+            }
+            try {
+                SqlTemplate.parse(sql);
+            } catch (IllegalArgumentException e) {
+                throw origins.error(path(at, "sql"), e.getMessage());
+            }
+        }
+        String event = string(at, node, "event", PublishConfig.DEFAULT_EVENT);
+        if (event.isBlank() || event.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 255) {
+            throw origins.error(path(at, "event"), "must be 1 to 255 bytes, got '" + event + "'");
+        }
+        // A custom statement may write any table; the subscription check only applies to the default INSERT.
+        if (via == PublishVia.POSTGRES && sql == null) {
             checkSubscribed(at, node, channel, table);
         }
-        return new PublishConfig(via, messages, rate, table, probeColumn);
+        return new PublishConfig(via, messages, rate, table, probeColumn, sql, event);
     }
 
     // Publishing rows nobody subscribed to would report every probe lost; say so before the run instead.
@@ -235,7 +272,63 @@ final class ScenarioBinder {
                 duration(eAt, e, "stallAfter", Duration.ZERO, true),
                 duration(eAt, e, "stallFor", Duration.ZERO, true),
                 ratio(eAt, e, "disconnectRatio"),
-                ratio(eAt, e, "rejectJoinRatio")));
+                ratio(eAt, e, "rejectJoinRatio"),
+                limits(path(eAt, "limits"), child(e, "limits")),
+                duration(eAt, e, "connectErrorDelay", EmbeddedConfig.DEFAULT_CONNECT_ERROR_DELAY, true),
+                duration(eAt, e, "joinErrorDelay", EmbeddedConfig.DEFAULT_JOIN_ERROR_DELAY, true)));
+    }
+
+    private TargetLimits limits(List<String> at, JsonNode node) throws ScenarioException {
+        TargetLimits d = TargetLimits.supabaseDefaults();
+        if (node == null) {
+            return d;
+        }
+        object(at, node, LIMIT_KEYS);
+        return new TargetLimits(
+                (int) integer(at, node, "maxConcurrentUsers", d.maxConcurrentUsers(), 1, Integer.MAX_VALUE),
+                positive(at, node, "maxEventsPerSecond", d.maxEventsPerSecond()),
+                positive(at, node, "maxJoinsPerSecond", d.maxJoinsPerSecond()),
+                (int) integer(at, node, "maxChannelsPerClient", d.maxChannelsPerClient(), 1, Integer.MAX_VALUE));
+    }
+
+    private double positive(List<String> at, JsonNode parent, String key, double dflt) throws ScenarioException {
+        JsonNode n = child(parent, key);
+        if (n == null) {
+            return dflt;
+        }
+        if (!n.isNumber() || !(n.doubleValue() > 0) || Double.isInfinite(n.doubleValue())) {
+            throw origins.error(path(at, key), "must be a positive number, got " + describe(n));
+        }
+        return n.doubleValue();
+    }
+
+    private List<String> hosts(List<String> at, JsonNode node) throws ScenarioException {
+        if (node == null) {
+            return List.of();
+        }
+        // A list in the file; from --set allowedHosts=a,b a comma-separated string.
+        List<JsonNode> items = new ArrayList<>();
+        boolean list = node.isArray();
+        if (list) {
+            node.forEach(items::add);
+        } else if (node.isTextual()) {
+            for (String h : node.asText().split(",")) {
+                items.add(com.fasterxml.jackson.databind.node.TextNode.valueOf(h.trim()));
+            }
+        } else {
+            throw origins.error(at, "must be a list of host names, got " + describe(node));
+        }
+        List<String> hosts = new ArrayList<>();
+        for (int i = 0; i < items.size(); i++) {
+            List<String> itemAt = list ? path(at, Integer.toString(i)) : at;
+            String h = scalar(itemAt, items.get(i), "a host name");
+            if (h.isBlank() || h.contains("/") || h.contains(":") && !h.startsWith("[")) {
+                throw origins.error(itemAt, "must be a bare host name (no scheme, port or path),"
+                        + " got '" + h + "'");
+            }
+            hosts.add(h.toLowerCase(Locale.ROOT));
+        }
+        return hosts;
     }
 
     private Map<String, Double> gate(List<String> at, JsonNode node) throws ScenarioException {

@@ -145,7 +145,7 @@ class ScenarioLoaderTest {
         assertThat(e.line()).isEqualTo(7);
         assertThat(e.field()).isEqualTo("drviers");
         assertThat(e.getMessage()).isEqualTo(e.file() + ":7: field 'drviers': unknown key (allowed: name, description, "
-                + "drivers, channelsPerDriver, protocol, channel, publish, ramp, duration, drainTimeout, target, gate)");
+                + "drivers, channelsPerDriver, protocol, channel, publish, ramp, duration, drainTimeout, target, gate, allowedHosts, targetLimits)");
     }
 
     @Test
@@ -162,7 +162,7 @@ class ScenarioLoaderTest {
         assertThat(e.line()).isEqualTo(6);
         assertThat(e.field()).isEqualTo("publish.rat");
         assertThat(e.getMessage()).isEqualTo(
-                e.file() + ":6: field 'publish.rat': unknown key (allowed: via, messages, rate, table, probeColumn)");
+                e.file() + ":6: field 'publish.rat': unknown key (allowed: via, messages, rate, table, probeColumn, sql, event)");
     }
 
     @Test
@@ -443,7 +443,7 @@ class ScenarioLoaderTest {
         assertThat(e.line()).isZero();
         assertThat(e.field()).isEqualTo("publish.rat");
         assertThat(e.getMessage()).isEqualTo(e.file() + ": --set publish.rat=200/s: field 'publish.rat': "
-                + "unknown key (allowed: via, messages, rate, table, probeColumn)");
+                + "unknown key (allowed: via, messages, rate, table, probeColumn, sql, event)");
 
         ScenarioException section = error(CONTRACT_EXAMPLE, "nosuch.thing=1");
         assertThat(section.field()).isEqualTo("nosuch");
@@ -486,5 +486,52 @@ class ScenarioLoaderTest {
 
     private static java.util.Map.Entry<String, Double> entry(String k, double v) {
         return java.util.Map.entry(k, v);
+    }
+
+    @Test
+    void remoteTargetFieldsLoadWithTheirDefaults() throws Exception {
+        Scenario s = ScenarioLoader.parse(Path.of("x.yaml"), CONTRACT_EXAMPLE, List.of());
+        assertThat(s.allowedHosts()).isEmpty();
+        assertThat(s.targetLimits()).isEqualTo(new TargetLimits(200, 100, 100, 100));
+        assertThat(s.target().embedded().limits()).isEqualTo(TargetLimits.supabaseDefaults());
+        assertThat(s.target().embedded().joinErrorDelay()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(s.target().embedded().connectErrorDelay()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(s.publish().sql()).isNull();
+        assertThat(s.publish().event()).isEqualTo("order");
+        assertThat(s.channel().isPrivate()).isFalse();
+    }
+
+    @Test
+    void remoteTargetFieldsAreReadAndValidated() throws Exception {
+        Scenario s = ScenarioLoader.parse(Path.of("x.yaml"), CONTRACT_EXAMPLE, List.of(
+                "allowedHosts=Realtime.Example.COM", "targetLimits.maxEventsPerSecond=2500",
+                "target.embedded.limits.maxChannelsPerClient=60", "target.embedded.joinErrorDelay=50ms",
+                "publish.sql=insert into orders(driver_id, notes) values (:driverId::uuid, :probe)",
+                "publish.event=new-order", "channel.private=true", "channel.presence.track.status=online"));
+        assertThat(s.allowedHosts()).containsExactly("realtime.example.com");
+        assertThat(s.targetLimits().maxEventsPerSecond()).isEqualTo(2500);
+        assertThat(s.target().embedded().limits().maxChannelsPerClient()).isEqualTo(60);
+        assertThat(s.target().embedded().joinErrorDelay()).isEqualTo(Duration.ofMillis(50));
+        assertThat(s.publish().event()).isEqualTo("new-order");
+        assertThat(s.channel().isPrivate()).isTrue();
+        assertThat(s.channel().presence().enabled()).isTrue();
+        assertThat(s.channel().presence().track()).containsEntry("status", "online");
+
+        ScenarioException noProbe = error(CONTRACT_EXAMPLE, "publish.sql=insert into orders(notes) values (:seq)");
+        assertThat(noProbe.field()).isEqualTo("publish.sql");
+        assertThat(noProbe.getMessage()).contains(":probe");
+        ScenarioException unknownParam = error(CONTRACT_EXAMPLE, "publish.sql=select :probe, :who");
+        assertThat(unknownParam.getMessage()).contains("unknown parameter :who");
+        ScenarioException badLimit = error(CONTRACT_EXAMPLE, "targetLimits.maxJoinsPerSecond=0");
+        assertThat(badLimit.field()).isEqualTo("targetLimits.maxJoinsPerSecond");
+        ScenarioException badHost = error(CONTRACT_EXAMPLE, "allowedHosts=wss://x.example.com/realtime");
+        assertThat(badHost.field()).isEqualTo("allowedHosts");
+    }
+
+    @Test
+    void sqlTemplateKeepsCastsAndLiteralsAndOrdersParameters() {
+        SqlTemplate t = SqlTemplate.parse("insert into o(d, n, s) values (:driverId::uuid, :probe, 'a:b''c') -- :seq");
+        assertThat(t.jdbcSql()).isEqualTo("insert into o(d, n, s) values (?::uuid, ?, 'a:b''c') -- ?");
+        assertThat(t.parameters()).containsExactly("driverId", "probe", "seq");
     }
 }
