@@ -141,7 +141,8 @@ final class ScenarioBinder {
                 }
                 track = JSON.convertValue(t, MAP_TYPE);
             }
-            presence = new PresenceConfig(bool(pAt, p, "enabled", track != null), track);
+            // Tracking enables presence on the real server whatever the join config says.
+            presence = new PresenceConfig(bool(pAt, p, "enabled", false) || track != null, track);
         }
         return new ChannelConfig(topic, changes, broadcast, presence, bool(at, node, "private", false));
     }
