@@ -15,6 +15,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
 import java.util.regex.Pattern;
+import dev.realtimeharness.scenario.SqlTemplate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,15 +32,22 @@ public final class PostgresPublisher implements Publisher {
     private final BlockingQueue<Connection> connections;
     private final List<Connection> all = new ArrayList<>();
     private final String sql;
+    private final List<String> parameters;
     private final IntFunction<UUID> driverIds;
 
     public PostgresPublisher(String jdbcUrl, String user, String password, String table, String probeColumn,
             int threads, IntFunction<UUID> driverIds) throws SQLException {
-        if (!IDENT.matcher(table).matches() || !IDENT.matcher(probeColumn).matches()) {
-            throw new IllegalArgumentException("table and probe column must be plain identifiers: " + table + ", "
-                    + probeColumn);
-        }
-        this.sql = "insert into " + table + " (driver_id, status, " + probeColumn + ") values (?, 'pending', ?)";
+        this(jdbcUrl, user, password, defaultInsert(table, probeColumn), threads, driverIds);
+    }
+
+    /**
+     * Publishes with the scenario's own statement ({@code publish.sql}): its named parameters are bound per probe,
+     * {@code :probe} and {@code :driverId} as text, {@code :driver} as an integer, {@code :seq} as a bigint.
+     */
+    public PostgresPublisher(String jdbcUrl, String user, String password, SqlTemplate statement, int threads,
+            IntFunction<UUID> driverIds) throws SQLException {
+        this.sql = statement.jdbcSql();
+        this.parameters = statement.parameters();
         this.driverIds = driverIds;
         this.connections = new ArrayBlockingQueue<>(threads);
         Properties props = new Properties();
@@ -63,6 +71,15 @@ public final class PostgresPublisher implements Publisher {
         });
     }
 
+    static SqlTemplate defaultInsert(String table, String probeColumn) {
+        if (!IDENT.matcher(table).matches() || !IDENT.matcher(probeColumn).matches()) {
+            throw new IllegalArgumentException("table and probe column must be plain identifiers: " + table + ", "
+                    + probeColumn);
+        }
+        return SqlTemplate.parse("insert into " + table + " (driver_id, status, " + probeColumn
+                + ") values (:driverId::uuid, 'pending', :probe)");
+    }
+
     @Override
     public String via() {
         return "postgres";
@@ -80,8 +97,17 @@ public final class PostgresPublisher implements Publisher {
                 return;
             }
             try (PreparedStatement ps = c.prepareStatement(sql)) {
-                ps.setObject(1, driverIds.apply(probe.driver()));
-                ps.setString(2, probe.id());
+                for (int i = 0; i < parameters.size(); i++) {
+                    switch (parameters.get(i)) {
+                        case "probe" -> ps.setString(i + 1, probe.id());
+                        // Sent untyped, so PostgreSQL infers the column type (uuid or text) with or without a cast.
+                        case "driverId" -> ps.setObject(i + 1, driverIds.apply(probe.driver()).toString(),
+                                java.sql.Types.OTHER);
+                        case "driver" -> ps.setInt(i + 1, probe.driver());
+                        case "seq" -> ps.setLong(i + 1, probe.seq());
+                        default -> throw new IllegalStateException("unknown parameter " + parameters.get(i));
+                    }
+                }
                 // The send time is taken, and reported, as the statement is handed to the driver: a delivery can
                 // arrive before executeUpdate returns.
                 outcome.sent(probe, System.nanoTime());
