@@ -33,13 +33,13 @@ public final class EmbeddedTarget implements AutoCloseable {
     }
 
     public static EmbeddedTarget start(int drivers, EmbeddedConfig faults, int port) throws Exception {
-        StandInConfig config = standInConfig(faults, port);
+        String secret = dev.realtimeharness.auth.Jwt.randomSecret();
+        StandInConfig config = standInConfig(faults, port).withJwtSecret(secret);
         EmbeddedDatabase db = EmbeddedDatabase.start(drivers);
         StandInServer server = null;
         try {
             server = StandInServer.start(config);
             ChangeCapture capture = ChangeCapture.start(db, server::publishChange);
-            String secret = dev.realtimeharness.auth.Jwt.randomSecret();
             log.info("embedded target up: {} / {}", server.wsUrl(), db.jdbcUrl());
             return new EmbeddedTarget(db, server, capture, secret, dev.realtimeharness.auth.Jwt.anonKey(secret));
         } catch (Exception | Error e) {
@@ -52,7 +52,9 @@ public final class EmbeddedTarget implements AutoCloseable {
     }
 
     static StandInConfig standInConfig(EmbeddedConfig f, int port) {
-        StandInConfig c = StandInConfig.defaults().withPort(port);
+        // The scenario has no setting for the tenant limits yet; runs against the embedded target stay unlimited so
+        // their results do not change with this stand-in feature. StandInConfig.defaults() has the server's.
+        StandInConfig c = StandInConfig.defaults().withPort(port).withLimits(StandInLimits.unlimited());
         if (f == null) {
             return c;
         }

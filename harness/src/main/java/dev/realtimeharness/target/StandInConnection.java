@@ -3,6 +3,8 @@ package dev.realtimeharness.target;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.realtimeharness.auth.InvalidTokenException;
+import dev.realtimeharness.auth.Jwt;
 import dev.realtimeharness.protocol.Events;
 import dev.realtimeharness.protocol.Json;
 import dev.realtimeharness.protocol.Messages;
@@ -18,14 +20,17 @@ import dev.realtimeharness.protocol.WireFrame;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.EventLoop;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -47,13 +52,23 @@ final class StandInConnection extends SimpleChannelInboundHandler<WebSocketFrame
 
     static final String RESTARTING = "RealtimeRestarting: Realtime is restarting, please standby";
     static final String TOPIC_NAME_REQUIRED = "TopicNameRequired: You must provide a topic name";
+    static final String TOO_MANY_USERS = "ConnectionRateLimitReached: Too many connected users";
+    static final String TOO_MANY_JOINS = "ClientJoinRateLimitReached: Too many joins per second";
+    static final String TOO_MANY_CHANNELS = "ChannelRateLimitReached: Too many channels";
+    /** Phoenix 1.8.11 closes a socket told to "disconnect" with 1001 (protocol.md §4). */
+    static final int CLOSE_GOING_AWAY = 1001;
+    /** Opaque keys (sb_publishable_…, sb_secret_…) that the server swaps for the apikey token. */
+    private static final String OPAQUE_KEY_PREFIX = "sb_";
 
     private final StandInServer server;
     private final Vsn vsn;
     private final PhoenixCodec codec;
     private final Map<String, JoinedChannel> channels = new HashMap<>();
+    /** The connect's apikey token: the default channel token. Null when none was given (auth off). */
+    private final String apikeyToken;
     private Channel channel;
     private boolean opened;
+    private boolean countedAsUser;
 
     // Deliveries waiting for their due time, in due-time order: appended under the lock (the due time is clamped to
     // the previous one, so one socket never reorders frames, as neither TCP nor a channel process would) and
@@ -65,9 +80,10 @@ final class StandInConnection extends SimpleChannelInboundHandler<WebSocketFrame
     private record Pending(long dueNanos, JoinedChannel channel, WireFrame frame) {
     }
 
-    StandInConnection(StandInServer server, Vsn vsn) {
+    StandInConnection(StandInServer server, Vsn vsn, String apikeyToken) {
         this.server = server;
         this.vsn = vsn;
+        this.apikeyToken = apikeyToken;
         this.codec = PhoenixCodec.of(vsn);
     }
 
@@ -108,6 +124,10 @@ final class StandInConnection extends SimpleChannelInboundHandler<WebSocketFrame
         }
         if (opened) {
             server.connectionClosed(this);
+        }
+        if (countedAsUser) {
+            countedAsUser = false;
+            server.userLeft();
         }
         super.channelInactive(ctx);
     }
@@ -175,8 +195,8 @@ final class StandInConnection extends SimpleChannelInboundHandler<WebSocketFrame
         }
         switch (m.event()) {
             case Events.BROADCAST -> handleTextBroadcast(ch, m);
-            // The server never replies to access_token; the stand-in has no JWT to re-check yet.
-            case Events.ACCESS_TOKEN -> { }
+            // The server never replies to access_token.
+            case Events.ACCESS_TOKEN -> accessToken(ch, m);
             // guess: presence is not modelled; track/untrack get the ok reply the server sends for a valid track,
             // but no presence_diff is ever pushed.
             case Events.PRESENCE -> send(Messages.reply(m.joinRef(), m.ref(), m.topic(), "ok", Json.object()));
@@ -208,7 +228,43 @@ final class StandInConnection extends SimpleChannelInboundHandler<WebSocketFrame
             joinError(m, RESTARTING);
             return;
         }
+        // The server's join checks after the tenant's: concurrent users, joins per second, channels on this
+        // socket, then the channel token (protocol.md §4 "Checks during join").
+        StandInLimits limits = server.config().limits();
+        if (server.concurrentUsers() >= limits.maxConcurrentUsers()) {
+            // At the cap even a socket that already counts as a user cannot join another channel, as the server
+            // compares the tenant's user count with the max and nothing else.
+            server.refused(Refusal.JOIN_TOO_MANY_USERS);
+            joinError(m, TOO_MANY_USERS);
+            return;
+        }
+        if (server.joinsLimited()) {
+            server.refused(Refusal.JOIN_TOO_MANY_JOINS);
+            // The server also broadcasts "disconnect" to the transport, which closes the WebSocket. guess: the
+            // error reply goes out first (after the join error delay), then the close.
+            joinError(m, TOO_MANY_JOINS, this::disconnect);
+            return;
+        }
+        server.countJoin();
+        if (channels.size() >= limits.maxChannelsPerClient()) {
+            server.refused(Refusal.JOIN_TOO_MANY_CHANNELS);
+            joinError(m, TOO_MANY_CHANNELS);
+            return;
+        }
         JsonNode payload = m.payload() == null ? Json.object() : m.payload();
+        String token = channelToken(payload);
+        ObjectNode claims;
+        if (server.config().authEnabled()) {
+            try {
+                claims = verify(token);
+            } catch (InvalidTokenException e) {
+                server.refused(TokenErrors.joinRefusal(e));
+                joinError(m, TokenErrors.joinReason(e));
+                return;
+            }
+        } else {
+            claims = claimsIfReadable(token);
+        }
         JsonNode config = payload.path("config");
         boolean self = flexibleBoolean(config.path("broadcast").get("self"));
         boolean ack = flexibleBoolean(config.path("broadcast").get("ack"));
@@ -239,8 +295,14 @@ final class StandInConnection extends SimpleChannelInboundHandler<WebSocketFrame
             bindings.clear();
         }
         JoinedChannel ch = new JoinedChannel(this, topic, m.joinRef(), self, ack, bindings);
+        ch.authorize(token, claims);
         channels.put(topic, ch);
         server.register(ch);
+        if (!countedAsUser) {
+            countedAsUser = true;
+            server.userJoined();
+        }
+        scheduleTokenCheck(ch);
 
         ObjectNode response = Json.object();
         response.set("postgres_changes", echoed);
@@ -260,15 +322,158 @@ final class StandInConnection extends SimpleChannelInboundHandler<WebSocketFrame
 
     /** Join errors go out after CHANNEL_ERROR_BACKOFF_MS, as the server's join_error/1 sleeps before replying. */
     private void joinError(PhoenixMessage m, String reason) {
+        joinError(m, reason, null);
+    }
+
+    private void joinError(PhoenixMessage m, String reason, Runnable then) {
         ObjectNode response = Json.object();
         response.put("reason", reason);
         PhoenixMessage reply = Messages.reply(m.joinRef(), m.ref(), m.topic(), "error", response);
+        Runnable task = () -> {
+            send(reply);
+            if (then != null) {
+                then.run();
+            }
+        };
         long delayNanos = server.config().joinErrorDelay().toNanos();
         if (delayNanos == 0) {
-            send(reply);
+            task.run();
         } else {
-            channel.eventLoop().schedule(() -> send(reply), delayNanos, TimeUnit.NANOSECONDS);
+            channel.eventLoop().schedule(task, delayNanos, TimeUnit.NANOSECONDS);
         }
+    }
+
+    /** The transport's "disconnect": a close frame with 1001, then the TCP close. */
+    private void disconnect() {
+        if (!channel.isActive()) {
+            return;
+        }
+        // guess: Phoenix sends no close reason text.
+        channel.writeAndFlush(new CloseWebSocketFrame(CLOSE_GOING_AWAY, ""))
+                .addListener(ChannelFutureListener.CLOSE);
+    }
+
+    // ---- channel tokens ----------------------------------------------------------------------------------------
+
+    /**
+     * The server's assign_access_token: {@code access_token}, else its alias {@code user_token}, else the socket's
+     * apikey token; a token starting with {@code sb_} (an opaque key) is replaced by the apikey token too. guess: a
+     * value that is not a string counts as absent.
+     */
+    private String channelToken(JsonNode payload) {
+        JsonNode t = payload.get("access_token");
+        if (t == null || !t.isTextual()) {
+            t = payload.get("user_token");
+        }
+        String token = t != null && t.isTextual() ? t.textValue() : null;
+        if (token == null || token.startsWith(OPAQUE_KEY_PREFIX)) {
+            return apikeyToken;
+        }
+        return token;
+    }
+
+    private ObjectNode verify(String token) throws InvalidTokenException {
+        if (token == null) {
+            // guess: only reachable without an apikey, which a secret-checking connect refuses; treat as malformed.
+            throw new InvalidTokenException(InvalidTokenException.Kind.MALFORMED, "no token");
+        }
+        return Jwt.verify(token, server.config().jwtSecret(), Instant.now());
+    }
+
+    /** Without a secret nothing is checked, but the claims are kept when the token is readable, for RLS. */
+    private static ObjectNode claimsIfReadable(String token) {
+        try {
+            return token == null ? Json.object() : Jwt.claimsUnverified(token);
+        } catch (InvalidTokenException e) {
+            return Json.object();
+        }
+    }
+
+    /**
+     * handle_in("access_token"): ignored when null, an opaque {@code sb_} key or the current token; otherwise the
+     * token is verified again. Success replaces the channel's claims silently (the server re-evaluates RLS and
+     * re-subscribes postgres changes; the stand-in has neither yet); failure pushes a system error and closes the
+     * channel.
+     */
+    private void accessToken(JoinedChannel ch, PhoenixMessage m) {
+        JsonNode t = m.payload() == null ? null : m.payload().get("access_token");
+        if (t == null || !t.isTextual()) {
+            return;
+        }
+        String token = t.textValue();
+        if (token.startsWith(OPAQUE_KEY_PREFIX) || token.equals(ch.accessToken())) {
+            return;
+        }
+        if (!server.config().authEnabled()) {
+            ch.authorize(token, claimsIfReadable(token));
+            return;
+        }
+        try {
+            ch.authorize(token, verify(token));
+            scheduleTokenCheck(ch);
+        } catch (InvalidTokenException e) {
+            shutdownChannel(ch, TokenErrors.systemMessage(e), Refusal.ACCESS_TOKEN_INVALID);
+        }
+    }
+
+    /**
+     * The server's confirm_token: at min(5 min, exp - now) the channel's token is checked again; expired → system
+     * error "Token has expired N seconds ago" and phx_close; still valid → the next check is scheduled.
+     */
+    private void scheduleTokenCheck(JoinedChannel ch) {
+        if (!server.config().authEnabled()) {
+            return;
+        }
+        JsonNode exp = ch.claims().get("exp");
+        if (exp == null || !exp.canConvertToLong()) {
+            return;
+        }
+        long untilExpMillis = exp.asLong() * 1000 - System.currentTimeMillis();
+        long waitMillis = Math.max(0, Math.min(server.config().tokenCheckInterval().toMillis(), untilExpMillis));
+        try {
+            ch.tokenCheck(channel.eventLoop().schedule(() -> confirmToken(ch), waitMillis, TimeUnit.MILLISECONDS));
+        } catch (RejectedExecutionException e) {
+            // Shutting down.
+        }
+    }
+
+    private void confirmToken(JoinedChannel ch) {
+        if (channels.get(ch.topic) != ch) {
+            return;
+        }
+        long exp = ch.claims().path("exp").asLong();
+        long now = Instant.now().getEpochSecond();
+        if (exp <= now) {
+            shutdownChannel(ch, TokenErrors.expired(now - exp), Refusal.TOKEN_EXPIRED_WHILE_JOINED);
+        } else {
+            scheduleTokenCheck(ch);
+        }
+    }
+
+    /**
+     * The server's shutdown_response: a {@code system} error push, then the channel stops normally, which Phoenix
+     * reports as phx_close with ref = join_ref. The socket and its other channels stay up. May be called from any
+     * thread; a channel already gone (left, replaced, closed) gets nothing.
+     */
+    void shutdownChannel(JoinedChannel ch, String message, Refusal why) {
+        EventLoop loop = channel.eventLoop();
+        if (!loop.inEventLoop()) {
+            try {
+                loop.execute(() -> shutdownChannel(ch, message, why));
+            } catch (RejectedExecutionException e) {
+                // Shutting down.
+            }
+            return;
+        }
+        if (channels.get(ch.topic) != ch) {
+            return;
+        }
+        channels.remove(ch.topic);
+        server.unregister(ch);
+        server.refused(why);
+        SystemMessage sys = new SystemMessage(Events.SYSTEM, "error", message, ch.subTopic);
+        send(new PhoenixMessage(ch.joinRef, null, ch.topic, Events.SYSTEM, sys.toPayload()));
+        send(new PhoenixMessage(ch.joinRef, ch.joinRef, ch.topic, Events.CLOSE, Json.object()));
     }
 
     private void leave(PhoenixMessage m) {
@@ -285,6 +490,7 @@ final class StandInConnection extends SimpleChannelInboundHandler<WebSocketFrame
     // ---- broadcast ---------------------------------------------------------------------------------------------
 
     private void handleTextBroadcast(JoinedChannel ch, PhoenixMessage m) {
+        server.countEventIn();
         // A broadcast that arrives as JSON text becomes a %Phoenix.Socket.Broadcast{}: every subscriber, v1 or v2,
         // gets the text form. The payload map is re-encoded by Jason, which writes small maps in key order.
         JsonNode payload = sortKeys(m.payload() == null ? Json.object() : m.payload());
@@ -301,6 +507,7 @@ final class StandInConnection extends SimpleChannelInboundHandler<WebSocketFrame
             send(unmatchedTopic(new PhoenixMessage(in.joinRef(), in.ref(), in.topic(), Events.BROADCAST, null)));
             return;
         }
+        server.countEventIn();
         // Kind 3 becomes a UserBroadcast: v2 subscribers get kind 4, v1 subscribers the JSON form (or nothing when
         // the payload is binary).
         UserBroadcast out = new UserBroadcast(null, null, ch.topic, in.userEvent(), in.metadata(), in.jsonEncoding(),

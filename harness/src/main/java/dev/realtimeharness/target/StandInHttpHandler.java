@@ -1,5 +1,9 @@
 package dev.realtimeharness.target;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.realtimeharness.auth.InvalidTokenException;
+import dev.realtimeharness.auth.Jwt;
+import dev.realtimeharness.protocol.Json;
 import dev.realtimeharness.protocol.Vsn;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -10,18 +14,22 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
- * Checks a WebSocket upgrade request before the handshake: the path, the {@code vsn} and (later) the
- * {@code apikey}. A valid request is handed on to the WebSocket handshake with a {@link StandInConnection} added
+ * Checks a WebSocket upgrade request before the handshake: the path, the {@code vsn}, the {@code apikey} and the
+ * tenant limits. A valid request is handed on to the WebSocket handshake with a {@link StandInConnection} added
  * behind it; this handler then leaves the pipeline.
  */
 final class StandInHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+    private static final String X_API_KEY = "x-api-key";
+
     private final StandInServer server;
 
     StandInHttpHandler(StandInServer server) {
@@ -50,25 +58,57 @@ final class StandInHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
             respond(ctx, req, HttpResponseStatus.FORBIDDEN, "");
             return;
         }
-        String rejection = checkApiKey(first(params, "apikey"), req.headers());
-        if (rejection != null) {
-            // The real server delays every connect error by CONNECT_ERROR_BACKOFF_MS (2 s); see the hook below.
-            respond(ctx, req, HttpResponseStatus.UNAUTHORIZED, "{\"error\":\"" + rejection + "\"}");
+        String token = req.headers().get(X_API_KEY);
+        if (token == null) {
+            token = first(params, "apikey");
+        }
+        Rejection r = check(token);
+        if (r != null) {
+            server.refused(r.why);
+            // UserSocket.connect's handle_error sleeps CONNECT_ERROR_BACKOFF_MS before every connect error; the
+            // stand-in schedules the answer instead of blocking the event loop. The vsn 403 above is Phoenix's own,
+            // answered before Realtime's connect runs, so it is not delayed.
+            ObjectNode body = Json.object();
+            body.put("error", r.message);
+            respondLater(ctx, req, r.status, body.toString(), server.config().connectErrorDelay().toNanos());
             return;
         }
-        ctx.pipeline().addLast("phoenix", new StandInConnection(server, vsn));
+        ctx.pipeline().addLast("phoenix", new StandInConnection(server, vsn, token));
         ctx.pipeline().remove(this);
         // The handshake handler takes ownership of the request and releases it.
         ctx.fireChannelRead(req);
     }
 
+    private record Rejection(HttpResponseStatus status, String message, Refusal why) {
+    }
+
     /**
-     * Hook for the apikey check (a later issue adds JWT verification: role and exp claims, signature, 401 bodies
-     * "API key is missing", "Token has expired", ...; an {@code x-api-key} header takes precedence over the query
-     * parameter). Returns the error message to reject with, or null to accept. For now every value is accepted,
-     * including none.
+     * UserSocket.connect's checks in the server's order: the apikey (an {@code x-api-key} header takes precedence
+     * over the query parameter) must be a JWT signed with the tenant secret, with {@code role} and {@code exp},
+     * not expired; then the tenant's concurrent users and joins per second. Null when the connect may proceed.
      */
-    private static String checkApiKey(String apikey, HttpHeaders headers) {
+    private Rejection check(String token) {
+        StandInConfig config = server.config();
+        if (config.authEnabled()) {
+            if (token == null) {
+                return new Rejection(HttpResponseStatus.UNAUTHORIZED, TokenErrors.API_KEY_MISSING,
+                        Refusal.CONNECT_API_KEY_MISSING);
+            }
+            try {
+                Jwt.verify(token, config.jwtSecret(), Instant.now());
+            } catch (InvalidTokenException e) {
+                return new Rejection(HttpResponseStatus.UNAUTHORIZED, TokenErrors.connectMessage(e),
+                        TokenErrors.connectRefusal(e));
+            }
+        }
+        if (server.concurrentUsers() >= config.limits().maxConcurrentUsers()) {
+            return new Rejection(HttpResponseStatus.TOO_MANY_REQUESTS, "Too many connected users",
+                    Refusal.CONNECT_TOO_MANY_USERS);
+        }
+        if (server.joinsLimited()) {
+            return new Rejection(HttpResponseStatus.TOO_MANY_REQUESTS, "Too many joins per second",
+                    Refusal.CONNECT_TOO_MANY_JOINS);
+        }
         return null;
     }
 
@@ -79,10 +119,28 @@ final class StandInHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
 
     private static void respond(ChannelHandlerContext ctx, FullHttpRequest req, HttpResponseStatus status,
             String body) {
+        respondLater(ctx, req, status, body, 0);
+    }
+
+    /** Releases the request now and answers after {@code delayNanos}, scheduled on the channel's event loop. */
+    private static void respondLater(ChannelHandlerContext ctx, FullHttpRequest req, HttpResponseStatus status,
+            String body, long delayNanos) {
+        HttpVersion version = req.protocolVersion();
         req.release();
+        if (delayNanos <= 0) {
+            write(ctx, version, status, body);
+        } else {
+            ctx.executor().schedule(() -> write(ctx, version, status, body), delayNanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private static void write(ChannelHandlerContext ctx, HttpVersion version, HttpResponseStatus status,
+            String body) {
+        if (!ctx.channel().isActive()) {
+            return;
+        }
         byte[] bytes = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        FullHttpResponse res = new DefaultFullHttpResponse(req.protocolVersion(), status,
-                Unpooled.wrappedBuffer(bytes));
+        FullHttpResponse res = new DefaultFullHttpResponse(version, status, Unpooled.wrappedBuffer(bytes));
         res.headers().set(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
         if (bytes.length > 0) {
             res.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json; charset=utf-8");

@@ -5,6 +5,7 @@ import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -19,13 +20,18 @@ final class WsTestClient implements AutoCloseable {
     final CompletableFuture<Integer> closed = new CompletableFuture<>();
     private final WebSocket ws;
 
-    private WsTestClient(String url) throws Exception {
-        this.ws = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5))
-                .buildAsync(URI.create(url), new Listener()).get(10, TimeUnit.SECONDS);
+    private WsTestClient(String url, Map<String, String> headers) throws Exception {
+        WebSocket.Builder b = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
+        headers.forEach(b::header);
+        this.ws = b.buildAsync(URI.create(url), new Listener()).get(10, TimeUnit.SECONDS);
     }
 
     static WsTestClient connect(String url) throws Exception {
-        return new WsTestClient(url);
+        return new WsTestClient(url, Map.of());
+    }
+
+    static WsTestClient connect(String url, Map<String, String> headers) throws Exception {
+        return new WsTestClient(url, headers);
     }
 
     void send(String text) {
