@@ -52,14 +52,17 @@ public final class EmbeddedTarget implements AutoCloseable {
     }
 
     static StandInConfig standInConfig(EmbeddedConfig f, int port) {
-        // The scenario has no setting for the tenant limits yet; runs against the embedded target stay unlimited so
-        // their results do not change with this stand-in feature. StandInConfig.defaults() has the server's.
-        StandInConfig c = StandInConfig.defaults().withPort(port).withLimits(StandInLimits.unlimited());
+        StandInConfig c = StandInConfig.defaults().withPort(port);
         if (f == null) {
             return c;
         }
+        // The scenario's target.embedded.limits (Supabase's self-hosted defaults unless set) and refusal delays.
         return c.withDelay(f.delay(), f.jitter()).withDropRatio(f.dropRatio()).withStall(f.stallAfter(), f.stallFor())
-                .withRejectJoinRatio(f.rejectJoinRatio());
+                .withRejectJoinRatio(f.rejectJoinRatio())
+                .withLimits(new StandInLimits(f.limits().maxConcurrentUsers(), f.limits().maxEventsPerSecond(),
+                        f.limits().maxJoinsPerSecond(), f.limits().maxChannelsPerClient()))
+                .withConnectErrorDelay(f.connectErrorDelay())
+                .withJoinErrorDelay(f.joinErrorDelay());
     }
 
     public URI wsUrl() {
