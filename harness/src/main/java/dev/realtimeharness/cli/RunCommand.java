@@ -1,5 +1,6 @@
 package dev.realtimeharness.cli;
 
+import dev.realtimeharness.run.RemoteOptions;
 import dev.realtimeharness.run.Run;
 import dev.realtimeharness.run.RunOptions;
 import dev.realtimeharness.scenario.Durations;
@@ -20,8 +21,49 @@ final class RunCommand implements Callable<Integer> {
     Path scenario;
 
     @Option(names = "--target", paramLabel = "embedded|URL", defaultValue = "embedded",
-            description = "where to run: the embedded target (default) started in-process")
+            description = "where to run: the embedded target (default) started in-process, or a Realtime socket URL,"
+                    + " e.g. wss://PROJECT.supabase.co/realtime/v1/websocket (needs --apikey; a non-loopback host"
+                    + " needs --allow-host)")
     String target;
+
+    @Option(names = "--apikey", paramLabel = "KEY",
+            description = "remote target: the project's anon key, sent as the socket's apikey"
+                    + " (default: env SUPABASE_ANON_KEY)")
+    String apikey;
+
+    @Option(names = "--db-url", paramLabel = "URL",
+            description = "remote target: the database the postgres publisher inserts into,"
+                    + " postgresql://USER:PASSWORD@HOST:PORT/DB or jdbc:postgresql://... (default: env DATABASE_URL)")
+    String dbUrl;
+
+    @Option(names = "--jwt-secret", paramLabel = "SECRET",
+            description = "remote target: the project's JWT secret; the harness mints one token per driver"
+                    + " (sub = driver id, role authenticated) and renews it before it expires"
+                    + " (default: env SUPABASE_JWT_SECRET)")
+    String jwtSecret;
+
+    @Option(names = "--tokens", paramLabel = "FILE",
+            description = "remote target: pre-issued JWTs, one a line (blank lines and # comments skipped); driver i"
+                    + " uses line i mod n. Not with --jwt-secret")
+    Path tokens;
+
+    @Option(names = "--token-lifetime", paramLabel = "D",
+            description = "lifetime of the tokens minted with --jwt-secret (default: 1h); each is renewed 60 s before"
+                    + " it expires")
+    String tokenLifetime;
+
+    @Option(names = "--allow-host", paramLabel = "HOST",
+            description = "allow load on this non-loopback host (repeatable); the scenario's allowedHosts also count")
+    List<String> allowHosts = new ArrayList<>();
+
+    @Option(names = "--ca-cert", paramLabel = "FILE",
+            description = "wss:// target: trust this PEM CA certificate instead of the default trust store")
+    Path caCert;
+
+    @Option(names = "--insecure",
+            description = "wss:// target: do not verify the TLS certificate or host name (prints a WARNING and is"
+                    + " recorded in run.json)")
+    boolean insecure;
 
     @Option(names = "--set", paramLabel = "KEY=VALUE",
             description = "override a scenario field by its dotted path, e.g. --set drivers=20 --set publish.rate=200/s")
@@ -48,7 +90,22 @@ final class RunCommand implements Callable<Integer> {
                 return ExitCodes.BAD_INPUT;
             }
         }
-        Run run = new Run(new RunOptions(scenario, sets, d, resultsDir, runId, target), System.out, System.err);
+        Duration lifetime = null;
+        if (tokenLifetime != null) {
+            try {
+                lifetime = Durations.parse(tokenLifetime);
+            } catch (IllegalArgumentException e) {
+                System.err.println("harness: --token-lifetime " + tokenLifetime + ": " + e.getMessage());
+                return ExitCodes.BAD_INPUT;
+            }
+        }
+        // Flags win over the environment; the environment is read only for a remote target, so a shell that
+        // exports the project's keys does not make an embedded run warn.
+        boolean remote = !"embedded".equals(target);
+        RemoteOptions r = new RemoteOptions(orEnv(apikey, remote, "SUPABASE_ANON_KEY"),
+                orEnv(dbUrl, remote, "DATABASE_URL"), orEnv(jwtSecret, remote, "SUPABASE_JWT_SECRET"), tokens,
+                allowHosts, caCert, insecure, lifetime);
+        Run run = new Run(new RunOptions(scenario, sets, d, resultsDir, runId, target, r), System.out, System.err);
         Thread hook = new Thread(() -> {
             // SIGINT/SIGTERM: stop the run, let it write its partial results and close the target, then leave with
             // the contract's exit code 4 (the JVM would otherwise exit 130/143).
@@ -72,5 +129,13 @@ final class RunCommand implements Callable<Integer> {
             return ExitCodes.INTERRUPTED;
         }
         return code;
+    }
+
+    private static String orEnv(String flag, boolean remote, String env) {
+        if (flag != null || !remote) {
+            return flag;
+        }
+        String v = System.getenv(env);
+        return v == null || v.isBlank() ? null : v;
     }
 }

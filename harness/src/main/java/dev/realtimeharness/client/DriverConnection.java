@@ -53,6 +53,7 @@ import org.slf4j.LoggerFactory;
 final class DriverConnection {
     private static final Logger log = LoggerFactory.getLogger(DriverConnection.class);
     static final int MAX_FRAME_BYTES = 5_000_000;
+    static final long TOKEN_REFRESH_LEAD_MILLIS = 60_000;
 
     private final DriverSpec spec;
     private final FleetConfig config;
@@ -78,10 +79,22 @@ final class DriverConnection {
     private long heartbeatSentNanos;
     private ScheduledFuture<?> heartbeatTask;
     private byte[] scratch = new byte[4096];
+    private HandshakeResponseRecorder handshake;
+    private final TokenProvider tokens;
+    private final java.time.Clock clock;
+    private ScheduledFuture<?> tokenRefreshTask;
 
     DriverConnection(DriverSpec spec, FleetConfig config, ClientListener listener, Pacer joinPacer, EventLoop loop,
             SslContext ssl) {
+        this(spec, config, listener, joinPacer, loop, ssl, java.time.Clock.systemUTC());
+    }
+
+    /** {@code clock} is the wall clock token expiry is compared with (tests pass a fixed one). */
+    DriverConnection(DriverSpec spec, FleetConfig config, ClientListener listener, Pacer joinPacer, EventLoop loop,
+            SslContext ssl, java.time.Clock clock) {
         this.spec = spec;
+        this.tokens = spec.tokens();
+        this.clock = clock;
         this.config = config;
         this.listener = listener;
         this.joinPacer = joinPacer;
@@ -116,12 +129,16 @@ final class DriverConnection {
         running = true;
         channel = ch;
         connectStartNanos = System.nanoTime();
+        scheduleTokenRefresh();
         return new Handler();
     }
 
     void start() {
         running = true;
-        loop.execute(this::connect);
+        loop.execute(() -> {
+            scheduleTokenRefresh();
+            connect();
+        });
     }
 
     /** Closes the socket with a normal close frame; no reconnect follows. Completes when the socket is closed. */
@@ -130,6 +147,9 @@ final class DriverConnection {
         io.netty.util.concurrent.Promise<Void> promise = loop.newPromise();
         loop.execute(() -> {
             cancelHeartbeat();
+            if (tokenRefreshTask != null) {
+                tokenRefreshTask.cancel(false);
+            }
             subscriptions.forEach(SubscriptionState::cancelTimer);
             Channel ch = channel;
             if (ch != null && ch.isActive()) {
@@ -153,6 +173,8 @@ final class DriverConnection {
         }
         p.addLast(new HttpClientCodec());
         p.addLast(new HttpObjectAggregator(65536));
+        handshake = new HandshakeResponseRecorder();
+        p.addLast(handshake);
         p.addLast(new WebSocketClientProtocolHandler(WebSocketClientProtocolConfig.newBuilder()
                 .webSocketUri(uri)
                 .version(WebSocketVersion.V13)
@@ -273,6 +295,48 @@ final class DriverConnection {
         send(Messages.heartbeat(pendingHeartbeatRef));
     }
 
+    /**
+     * Schedules the renewal of the driver's token a little before its {@code exp}: 60 s before, or half its
+     * lifetime when that is shorter. Tokens without {@code exp} (opaque keys) are never renewed.
+     */
+    private void scheduleTokenRefresh() {
+        if (tokens == null || !running) {
+            return;
+        }
+        long exp = TokenProvider.expiresAt(tokens.current());
+        if (exp < 0) {
+            return;
+        }
+        long iat = TokenProvider.issuedAt(tokens.current());
+        long leadMillis = TOKEN_REFRESH_LEAD_MILLIS;
+        if (iat >= 0 && iat < exp) {
+            leadMillis = Math.min(leadMillis, (exp - iat) * 1000 / 2);
+        }
+        long delayMillis = Math.max(0, exp * 1000 - leadMillis - clock.millis());
+        tokenRefreshTask = loop.schedule(this::refreshToken, delayMillis, TimeUnit.MILLISECONDS);
+    }
+
+    private void refreshToken() {
+        tokenRefreshTask = null;
+        if (!running) {
+            return;
+        }
+        String next = tokens.renew();
+        if (next == null) {
+            return;
+        }
+        // realtime-js setAuth: push the new token to every joined channel; the server never replies. Later joins
+        // and rejoins carry it in their payload.
+        if (open) {
+            for (SubscriptionState s : subscriptions) {
+                if (s.phase == SubscriptionState.Phase.JOINED) {
+                    send(Messages.accessToken(s.spec.topic(), s.joinRef, refs.next(), next));
+                }
+            }
+        }
+        scheduleTokenRefresh();
+    }
+
     private void scheduleJoin(SubscriptionState s, long delayNanos) {
         s.cancelTimer();
         if (delayNanos <= 0) {
@@ -292,7 +356,8 @@ final class DriverConnection {
         s.ready = false;
         s.joinSentNanos = System.nanoTime();
         listener.joinAttempted(s.spec.subscription());
-        send(Messages.join(s.spec.topic(), ref, s.spec.join()));
+        send(Messages.join(s.spec.topic(), ref,
+                tokens == null ? s.spec.join() : s.spec.join().withAccessToken(tokens.current())));
         s.timer = loop.schedule(() -> joinTimedOut(s, ref), config.joinTimeout().toNanos(), TimeUnit.NANOSECONDS);
     }
 
@@ -533,8 +598,11 @@ final class DriverConnection {
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             if (!open) {
-                // Handshake refused (HTTP 401/403/429...) or failed: a failed connection attempt.
-                connectFailed(describe(cause));
+                // Handshake refused (HTTP 401/403/429...) or failed: a failed connection attempt. A refusal is
+                // reported with the server's body, which says why (realtime: {"error":"Token has expired"}).
+                HandshakeResponseRecorder h = handshake;
+                connectFailed(cause instanceof WebSocketClientHandshakeException && h != null && h.refusal() != null
+                        ? h.refusal() : describe(cause));
             } else {
                 log.debug("driver {}: {}", spec.index(), describe(cause));
             }

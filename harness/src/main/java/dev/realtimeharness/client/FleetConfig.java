@@ -11,6 +11,13 @@ import java.time.Duration;
 public record FleetConfig(URI endpoint, String apikey, Vsn vsn, Duration heartbeat, double connectRatePerSecond,
         double joinRatePerSecond, Duration joinTimeout, String probeColumn, int eventLoopThreads) {
 
+    @Override
+    public String toString() {
+        // The apikey stays out of logs: only the endpoint, which has no query.
+        return "FleetConfig[" + endpoint + ", vsn " + vsn.wire() + ", heartbeat " + heartbeat + ", connect "
+                + connectRatePerSecond + "/s, join " + joinRatePerSecond + "/s]";
+    }
+
     /** The URL realtime-js builds: user params first, {@code vsn} last. */
     public URI socketUri() {
         StringBuilder q = new StringBuilder();

@@ -34,6 +34,20 @@ public record JoinConfig(boolean broadcastAck, boolean broadcastSelf, String pre
         }
     }
 
+    @Override
+    public String toString() {
+        // The access token is a credential: never in a log line.
+        return "JoinConfig[ack " + broadcastAck + ", self " + broadcastSelf + ", presence " + presenceEnabled
+                + ", postgresChanges " + postgresChanges + ", private " + isPrivate + ", accessToken "
+                + (accessToken == null ? "none" : "<redacted>") + "]";
+    }
+
+    /** The same config with another access token (a renewed one, for a rejoin). */
+    public JoinConfig withAccessToken(String token) {
+        return new JoinConfig(broadcastAck, broadcastSelf, presenceKey, presenceEnabled, postgresChanges, isPrivate,
+                token);
+    }
+
     public ObjectNode toPayload() {
         ObjectNode config = Json.object();
         ObjectNode broadcast = config.putObject("broadcast");

@@ -31,8 +31,20 @@ public final class RunInfoWriter {
      */
     public static void write(Path file, Map<String, Object> resolvedScenario, String gitCommit, Instant startedAt,
                              Instant endedAt) throws IOException {
+        write(file, resolvedScenario, gitCommit, startedAt, endedAt, Map.of());
+    }
+
+    /**
+     * As above, with {@code extra} top-level entries after the scenario (the target, TLS settings), redacted the
+     * same way.
+     */
+    public static void write(Path file, Map<String, Object> resolvedScenario, String gitCommit, Instant startedAt,
+                             Instant endedAt, Map<String, Object> extra) throws IOException {
         Map<String, Object> info = new LinkedHashMap<>();
         info.put("scenario", redact(resolvedScenario));
+        if (extra != null) {
+            extra.forEach((k, v) -> info.put(k, redact(v)));
+        }
         info.put("harnessVersion", harnessVersion());
         info.put("gitCommit", gitCommit);
         info.put("javaVersion", System.getProperty("java.version"));

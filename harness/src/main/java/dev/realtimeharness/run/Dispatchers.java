@@ -6,6 +6,7 @@ import dev.realtimeharness.client.DriverSpec;
 import dev.realtimeharness.client.Fleet;
 import dev.realtimeharness.client.FleetConfig;
 import dev.realtimeharness.protocol.JoinConfig;
+import io.netty.handler.ssl.SslContext;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -26,12 +27,12 @@ final class Dispatchers implements AutoCloseable {
     private final AtomicInteger ready = new AtomicInteger();
     private final int channels;
 
-    private Dispatchers(FleetConfig config, List<DriverSpec> specs, int channels) {
+    private Dispatchers(FleetConfig config, List<DriverSpec> specs, int channels, SslContext ssl) {
         this.channels = channels;
-        this.fleet = new Fleet(config, specs, new Listener(), null);
+        this.fleet = new Fleet(config, specs, new Listener(), ssl);
     }
 
-    static Dispatchers start(FleetConfig config, List<DriverSpec> drivers, String accessToken) {
+    static Dispatchers start(FleetConfig config, List<DriverSpec> drivers, String accessToken, SslContext ssl) {
         List<DriverSpec> specs = new ArrayList<>();
         int n = 0;
         for (DriverSpec d : drivers) {
@@ -44,7 +45,7 @@ final class Dispatchers implements AutoCloseable {
             }
             specs.add(new DriverSpec(d.index(), channels));
         }
-        Dispatchers d = new Dispatchers(config, specs, n);
+        Dispatchers d = new Dispatchers(config, specs, n, ssl);
         d.fleet.start();
         return d;
     }

@@ -39,9 +39,13 @@ import dev.realtimeharness.scenario.ScenarioException;
 import dev.realtimeharness.scenario.ScenarioLoader;
 import dev.realtimeharness.scenario.TopicTemplate;
 import dev.realtimeharness.target.EmbeddedTarget;
+import dev.realtimeharness.client.TlsContexts;
+import dev.realtimeharness.client.TokenProvider;
+import io.netty.handler.ssl.SslContext;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -54,6 +58,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.IntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,6 +71,8 @@ public final class Run {
     private static final Logger log = LoggerFactory.getLogger(Run.class);
     private static final long SECOND = 1_000_000_000L;
     private static final int PROGRESS_EVERY_SECONDS = 5;
+    static final String INSECURE_WARNING = "WARNING: --insecure: the target's TLS certificate and host name were NOT"
+            + " verified; do not use this against production";
 
     private final RunOptions options;
     private final PrintStream out;
@@ -108,15 +115,39 @@ public final class Run {
             err.println("harness: " + e.getMessage());
             return ExitCodes.BAD_INPUT;
         }
-        if (!"embedded".equals(options.target())) {
-            err.println("harness: --target " + options.target() + ": only the embedded target is supported in this"
-                    + " version (remote Supabase targets are planned; see the README)");
-            return ExitCodes.BAD_INPUT;
-        }
         if (scenario.publish().via() != PublishVia.POSTGRES && scenario.publish().via() != PublishVia.BROADCAST) {
             err.println("harness: " + scenario.source() + ": field 'publish.via': '" + scenario.publish().via().wireName()
                     + "' is not supported yet in this version; use postgres or broadcast");
             return ExitCodes.BAD_INPUT;
+        }
+        RemoteSetup remote = null;
+        SslContext ssl = null;
+        if (options.embedded()) {
+            List<String> ignored = ignoredWithEmbedded(options.remote());
+            if (!ignored.isEmpty()) {
+                err.println("harness: warning: " + String.join(", ", ignored) + " apply to a remote --target only;"
+                        + " ignored for the embedded target");
+            }
+        } else {
+            try {
+                remote = RemoteSetup.resolve(options.target(), options.remote(), scenario);
+            } catch (IllegalArgumentException e) {
+                err.println("harness: " + e.getMessage());
+                return ExitCodes.BAD_INPUT;
+            }
+            remote.warnings().forEach(w -> err.println("harness: warning: " + w));
+            if (remote.tls()) {
+                try {
+                    ssl = TlsContexts.client(remote.caCert(), remote.insecure());
+                } catch (IOException | RuntimeException e) {
+                    err.println("harness: --ca-cert " + remote.caCert() + ": cannot build the TLS context: "
+                            + e.getMessage());
+                    return ExitCodes.BAD_INPUT;
+                }
+                if (remote.insecure()) {
+                    err.println(INSECURE_WARNING);
+                }
+            }
         }
 
         Instant startedAt = Instant.now();
@@ -131,16 +162,17 @@ public final class Run {
         }
         RunLog runLog = RunLog.attach(dir.file("harness.log"));
         try {
-            return runIn(scenario, runId, dir, startedAt);
+            return runIn(scenario, runId, dir, startedAt, remote, ssl);
         } finally {
             runLog.close();
         }
     }
 
-    private int runIn(Scenario scenario, String runId, RunDirectory dir, Instant startedAt) {
+    private int runIn(Scenario scenario, String runId, RunDirectory dir, Instant startedAt, RemoteSetup remote,
+            SslContext ssl) {
         out.printf("realtime-harness run %s: %d drivers x %d channels, %s via %s, target %s%n", runId,
                 scenario.drivers(), scenario.channelsPerDriver(), describePublish(scenario),
-                scenario.publish().via().wireName(), options.target());
+                scenario.publish().via().wireName(), remote == null ? "embedded" : remote.target().name());
         out.println("results: " + dir.path().toAbsolutePath());
         log.info("run {} starting; scenario {} ({})", runId, scenario.name(), scenario.source());
 
@@ -156,25 +188,34 @@ public final class Run {
         LongAdder publishFailures = new LongAdder();
         hiccups.start();
 
-        EmbeddedTarget target;
-        long t = System.nanoTime();
-        try {
-            out.println("starting the embedded target (PostgreSQL 17 + stand-in Realtime server)...");
-            target = EmbeddedTarget.start(drivers, scenario.target().embedded());
-        } catch (Exception e) {
-            err.println("harness: the embedded target failed to start: " + e.getMessage());
-            log.error("embedded target failed to start", e);
-            hiccups.stop();
-            return ExitCodes.NOT_RUN;
+        RunTarget target;
+        if (remote == null) {
+            long t = System.nanoTime();
+            try {
+                out.println("starting the embedded target (PostgreSQL 17 + stand-in Realtime server)...");
+                target = RunTarget.embedded(EmbeddedTarget.start(drivers, scenario.target().embedded()));
+            } catch (Exception e) {
+                err.println("harness: the embedded target failed to start: " + e.getMessage());
+                log.error("embedded target failed to start", e);
+                hiccups.stop();
+                return ExitCodes.NOT_RUN;
+            }
+            out.printf("target ready in %.1f s: %s%n", (System.nanoTime() - t) / 1e9, target.wsUrl());
+        } else {
+            target = remote.target();
+            out.printf("remote target %s; database %s; access tokens: %s%n", target.name(),
+                    remote.target().db() == null ? "none" : remote.target().db(), remote.authMode());
+            log.info("remote target {}; tokens: {}", target.name(), remote.authMode());
         }
-        out.printf("target ready in %.1f s: %s%n", (System.nanoTime() - t) / 1e9, target.wsUrl());
+        writeRunInfo(dir, scenario, startedAt, null, remote);
 
-        RunListener listener = new RunListener(runId, ledger, recorders, counters, board, true);
+        RunListener listener = new RunListener(runId, ledger, recorders, counters, board, target.localClock());
         FleetConfig fleetConfig = new FleetConfig(target.wsUrl(), target.apikey(),
                 Vsn.parse(scenario.protocol().vsn()), scenario.protocol().heartbeat(),
                 scenario.ramp().connectRate().perSecond(), scenario.ramp().joinRate().perSecond(),
                 Duration.ofSeconds(10), scenario.publish().probeColumn(), 0);
-        List<DriverSpec> specs = driverSpecs(scenario, target.apikey());
+        List<DriverSpec> specs = remote == null ? driverSpecs(scenario, target.apikey())
+                : driverSpecs(scenario, remote.tokenProviders(Clock.systemUTC()), target.apikey());
         Expectations expectations = new Expectations(scenario, specs, board);
         boolean viaBroadcast = scenario.publish().via() == PublishVia.BROADCAST;
 
@@ -186,7 +227,7 @@ public final class Run {
             th.setDaemon(true);
             return th;
         });
-        try (Fleet fleet = new Fleet(fleetConfig, specs, listener, null);
+        try (Fleet fleet = new Fleet(fleetConfig, specs, listener, ssl);
                 IntervalLogWriter hlog = new IntervalLogWriter(dir.file("latency.hlog"), startedAt.toEpochMilli());
                 TimelineWriter timeline = new TimelineWriter(dir.file("timeline.csv"))) {
             long runStart = System.nanoTime();
@@ -196,14 +237,14 @@ public final class Run {
 
             fleet.start();
             if (viaBroadcast) {
-                dispatchers = Dispatchers.start(fleetConfig, specs, target.apikey());
+                dispatchers = Dispatchers.start(fleetConfig, specs, target.apikey(), ssl);
             }
             long readyDeadline = runStart + readyTimeoutNanos(scenario);
             while (!interrupted && (board.readyCount() < subscriptions
                     || dispatchers != null && !dispatchers.allReady())
                     && System.nanoTime() - readyDeadline < 0) {
-                if (counters.connectionsSucceeded() == 0 && counters.connectionsFailed() >= drivers
-                        && System.nanoTime() - runStart > 15 * SECOND) {
+                if (noConnectionWillSucceed(counters.connectionsSucceeded(), counters.connectionsFailed(), drivers,
+                        System.nanoTime() - runStart, listener.connectFailures.keySet())) {
                     break;
                 }
                 sleep(50);
@@ -212,10 +253,13 @@ public final class Run {
             out.printf("%d of %d channels ready after %.1f s (%d connections open)%n", ready, subscriptions,
                     (System.nanoTime() - runStart) / 1e9, counters.connectionsOpen());
             if (counters.connectionsSucceeded() == 0) {
-                err.println("harness: every connection failed: " + listener.connectFailures.keySet());
+                err.println("harness: every connection failed (" + counters.connectionsFailed() + " attempts):");
+                listener.connectFailures.entrySet().stream()
+                        .sorted((a, b) -> Long.compare(b.getValue().sum(), a.getValue().sum()))
+                        .forEach(e -> err.printf("  %6d x %s%n", e.getValue().sum(), e.getKey()));
                 summary = buildSummary(scenario, runId, startedAt, Instant.now(), recorders, counters, ledger, watchdog,
                         hiccups, target);
-                writeResults(dir, scenario, summary, startedAt);
+                writeResults(dir, scenario, summary, startedAt, remote);
                 return ExitCodes.NOT_RUN;
             }
 
@@ -277,8 +321,8 @@ public final class Run {
                     target);
             Verdict verdict = Gate.evaluate(scenario.gate(), summary);
             summary = summary.withGate(verdict);
-            writeResults(dir, scenario, summary, startedAt);
-            printReport(summary, verdict, publishFailures.sum(), listener, dir);
+            writeResults(dir, scenario, summary, startedAt, remote);
+            printReport(summary, verdict, publishFailures.sum(), listener, dir, remote);
             if (interrupted) {
                 out.println("run interrupted: these are partial results (deliveries still in flight count as lost)");
             }
@@ -311,9 +355,61 @@ public final class Run {
         return Math.min(nanos, s.duration().toNanos());
     }
 
+    /**
+     * Every failed attempt so far and none succeeded: after ~15 s the target is taken as unreachable; at once when
+     * every driver has been refused and every refusal is an HTTP 4xx (bad key, expired token, tenant unknown, limits),
+     * which retrying will not change.
+     */
+    static boolean noConnectionWillSucceed(long succeeded, long failed, int drivers, long elapsedNanos,
+            java.util.Collection<String> reasons) {
+        if (succeeded > 0 || failed < drivers) {
+            return false;
+        }
+        if (elapsedNanos > 15 * SECOND) {
+            return true;
+        }
+        return !reasons.isEmpty() && reasons.stream().allMatch(r -> r.matches("HTTP 4\\d\\d.*"));
+    }
+
+    static List<String> ignoredWithEmbedded(RemoteOptions r) {
+        List<String> flags = new ArrayList<>();
+        if (r.apikey() != null) {
+            flags.add("--apikey");
+        }
+        if (r.dbUrl() != null) {
+            flags.add("--db-url");
+        }
+        if (r.jwtSecret() != null) {
+            flags.add("--jwt-secret");
+        }
+        if (r.tokensFile() != null) {
+            flags.add("--tokens");
+        }
+        if (!r.allowHosts().isEmpty()) {
+            flags.add("--allow-host");
+        }
+        if (r.caCert() != null) {
+            flags.add("--ca-cert");
+        }
+        if (r.insecure()) {
+            flags.add("--insecure");
+        }
+        return flags;
+    }
+
     static List<DriverSpec> driverSpecs(Scenario s, String accessToken) {
+        return driverSpecs(s, null, accessToken);
+    }
+
+    /**
+     * The drivers' channels. With {@code tokens}, driver i's provider supplies its join token (and renews it);
+     * otherwise every join carries {@code accessToken}.
+     */
+    static List<DriverSpec> driverSpecs(Scenario s, IntFunction<TokenProvider> tokens, String accessToken) {
         List<DriverSpec> specs = new ArrayList<>(s.drivers());
         for (int d = 0; d < s.drivers(); d++) {
+            TokenProvider provider = tokens == null ? null : tokens.apply(d);
+            String token = provider == null ? accessToken : provider.current();
             List<ChannelSpec> channels = new ArrayList<>(s.channelsPerDriver());
             for (int c = 0; c < s.channelsPerDriver(); c++) {
                 List<JoinConfig.PostgresChangeFilter> filters = new ArrayList<>();
@@ -322,19 +418,19 @@ public final class Run {
                             pc.filter() == null ? null : pc.filter(d, c)));
                 }
                 JoinConfig join = new JoinConfig(s.channel().broadcast().ack(), s.channel().broadcast().self(), "",
-                        s.channel().presence().enabled(), filters, false, accessToken);
+                        s.channel().presence().enabled(), filters, false, token);
                 channels.add(new ChannelSpec(d * s.channelsPerDriver() + c, Messages.topic(s.channel().topic(d, c)),
                         join));
             }
-            specs.add(new DriverSpec(d, channels));
+            specs.add(new DriverSpec(d, channels, provider));
         }
         return specs;
     }
 
     static Summary buildSummary(Scenario s, String runId, Instant startedAt, Instant endedAt,
             LatencyRecorders recorders, RunCounters counters, ProbeLedger ledger, ProcessWatchdog watchdog,
-            HiccupMeter hiccups, EmbeddedTarget target) {
-        return new Summary(runId, s.name(), "embedded", startedAt.toString(), endedAt.toString(), s.drivers(),
+            HiccupMeter hiccups, RunTarget target) {
+        return new Summary(runId, s.name(), target.name(), startedAt.toString(), endedAt.toString(), s.drivers(),
                 s.channelsPerDriver(), Summary.Connections.from(counters), Summary.Channels.from(counters),
                 Summary.Messages.from(ledger.counts()),
                 Summary.LatencyStats.of(recorders.cumulative(Metric.PUB_TO_RECV)),
@@ -347,12 +443,23 @@ public final class Run {
                 new Summary.Errors(counters.protocolErrors()), null);
     }
 
-    private void writeResults(RunDirectory dir, Scenario s, Summary summary, Instant startedAt) {
+    private void writeResults(RunDirectory dir, Scenario s, Summary summary, Instant startedAt, RemoteSetup remote) {
         try {
             SummaryWriter.write(dir.file("summary.json"), summary);
-            RunInfoWriter.write(dir.file("run.json"), resolved(s), gitCommit(), startedAt, Instant.now());
         } catch (IOException e) {
             err.println("harness: cannot write summary.json: " + e.getMessage());
+        }
+        writeRunInfo(dir, s, startedAt, Instant.now(), remote);
+    }
+
+    private void writeRunInfo(RunDirectory dir, Scenario s, Instant startedAt, Instant endedAt, RemoteSetup remote) {
+        Map<String, Object> extra = new LinkedHashMap<>();
+        extra.put("target", remote == null ? "embedded" : remote.describe(options.remote().allowHosts()));
+        extra.put("tlsInsecure", remote != null && remote.insecure());
+        try {
+            RunInfoWriter.write(dir.file("run.json"), resolved(s), gitCommit(), startedAt, endedAt, extra);
+        } catch (IOException e) {
+            err.println("harness: cannot write run.json: " + e.getMessage());
         }
     }
 
@@ -420,8 +527,12 @@ public final class Run {
         return (n != null ? n + " messages" : "for " + s.duration()) + " at " + s.publish().rate().format();
     }
 
-    private void printReport(Summary s, Verdict verdict, long publishFailures, RunListener listener, RunDirectory dir) {
+    private void printReport(Summary s, Verdict verdict, long publishFailures, RunListener listener, RunDirectory dir,
+            RemoteSetup remote) {
         out.println();
+        if (remote != null && remote.insecure()) {
+            out.println(INSECURE_WARNING);
+        }
         out.printf("connections  %d/%d succeeded (%.2f%%), %d reconnects%n", s.connections().succeeded(),
                 s.connections().attempted(), 100 * s.connections().successRatio(), s.connections().reconnects());
         out.printf("channels     %d joined of %d attempts, %d failed %s%n", s.channels().joined(),
@@ -488,7 +599,7 @@ public final class Run {
             this.timeline = timeline;
         }
 
-        synchronized void tick(Scenario s, String runId, Instant startedAt, EmbeddedTarget target, RunDirectory dir,
+        synchronized void tick(Scenario s, String runId, Instant startedAt, RunTarget target, RunDirectory dir,
                 LongAdder publishFailures, ReadyBoard board) {
             try {
                 seconds++;
@@ -519,7 +630,7 @@ public final class Run {
             }
         }
 
-        synchronized void finalTick(Scenario s, String runId, Instant startedAt, EmbeddedTarget target,
+        synchronized void finalTick(Scenario s, String runId, Instant startedAt, RunTarget target,
                 RunDirectory dir, LongAdder publishFailures, ReadyBoard board) {
             try {
                 hlog.write(recorders.snapshot());

@@ -54,6 +54,38 @@ class MainTest {
     }
 
     @Test
+    void nonLoopbackTargetNotAllowedExits2BeforeAnyConnectionNamingBothWaysToAllowIt() {
+        Path smoke = Path.of(System.getProperty("scenarios.dir", "../scenarios")).resolve("smoke.yaml");
+        int code = Main.execute("run", smoke.toString(), "--target",
+                "wss://realtime.example.com/realtime/v1/websocket", "--apikey", "x",
+                "--results-dir", tmp.resolve("r").toString());
+        assertThat(code).isEqualTo(ExitCodes.BAD_INPUT);
+        String msg = err.toString(StandardCharsets.UTF_8);
+        assertThat(msg).contains("realtime.example.com").contains("--allow-host realtime.example.com")
+                .contains("allowedHosts");
+        // Refused before anything started: no run directory, nothing on stdout.
+        assertThat(tmp.resolve("r")).doesNotExist();
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
+    }
+
+    @Test
+    void remoteTargetWithoutApikeyExits2() {
+        Path smoke = Path.of(System.getProperty("scenarios.dir", "../scenarios")).resolve("smoke.yaml");
+        int code = Main.execute("run", smoke.toString(), "--target", "ws://127.0.0.1:9/realtime/v1/websocket",
+                "--apikey", "", "--results-dir", tmp.resolve("r").toString());
+        assertThat(code).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--apikey");
+    }
+
+    @Test
+    void runHelpListsTheRemoteFlags() {
+        Main.execute("run", "--help");
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("--apikey").contains("--db-url")
+                .contains("--jwt-secret").contains("--tokens").contains("--allow-host").contains("--ca-cert")
+                .contains("--insecure").contains("SUPABASE_ANON_KEY");
+    }
+
+    @Test
     void unknownFlagExits2() {
         assertThat(Main.execute("run", "x.yaml", "--no-such-flag")).isEqualTo(ExitCodes.BAD_INPUT);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("--no-such-flag");

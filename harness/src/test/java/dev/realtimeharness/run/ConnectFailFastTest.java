@@ -1,0 +1,31 @@
+package dev.realtimeharness.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class ConnectFailFastTest {
+    static final long SECOND = 1_000_000_000L;
+
+    @Test
+    void everyDriverRefusedWithHttp4xxGivesUpAtOnce() {
+        assertThat(Run.noConnectionWillSucceed(0, 10, 10, 2 * SECOND,
+                Set.of("HTTP 401 {\"error\":\"Token has expired\"}", "HTTP 429 {\"error\":\"Too many connected users\"}")))
+                .isTrue();
+    }
+
+    @Test
+    void ioErrorsOrServerErrorsGiveUpOnlyAfterFifteenSeconds() {
+        List<String> reasons = List.of("ConnectException: Connection refused", "HTTP 500");
+        assertThat(Run.noConnectionWillSucceed(0, 10, 10, 5 * SECOND, reasons)).isFalse();
+        assertThat(Run.noConnectionWillSucceed(0, 10, 10, 16 * SECOND, reasons)).isTrue();
+    }
+
+    @Test
+    void oneSuccessOrADriverNotYetTriedKeepsWaiting() {
+        assertThat(Run.noConnectionWillSucceed(1, 30, 10, 60 * SECOND, Set.of("HTTP 401"))).isFalse();
+        assertThat(Run.noConnectionWillSucceed(0, 9, 10, 60 * SECOND, Set.of("HTTP 401"))).isFalse();
+    }
+}
