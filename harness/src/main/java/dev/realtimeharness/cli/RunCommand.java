@@ -72,6 +72,11 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--duration", paramLabel = "D", description = "override the scenario's duration (ms, s, m, h)")
     String duration;
 
+    @Option(names = "--accept-limits",
+            description = "run even when the pre-flight check says the scenario trips the target's tenant limits;"
+                    + " the refusals are then counted")
+    boolean acceptLimits;
+
     @Option(names = "--results-dir", paramLabel = "DIR", description = "where run directories go (default: results)")
     Path resultsDir;
 
@@ -105,7 +110,8 @@ final class RunCommand implements Callable<Integer> {
         RemoteOptions r = new RemoteOptions(orEnv(apikey, remote, "SUPABASE_ANON_KEY"),
                 orEnv(dbUrl, remote, "DATABASE_URL"), orEnv(jwtSecret, remote, "SUPABASE_JWT_SECRET"), tokens,
                 allowHosts, caCert, insecure, lifetime);
-        Run run = new Run(new RunOptions(scenario, sets, d, resultsDir, runId, target, r), System.out, System.err);
+        Run run = new Run(new RunOptions(scenario, sets, d, resultsDir, runId, target, r, acceptLimits), System.out,
+                System.err);
         Thread hook = new Thread(() -> {
             // SIGINT/SIGTERM: stop the run, let it write its partial results and close the target, then leave with
             // the contract's exit code 4 (the JVM would otherwise exit 130/143).

@@ -2,6 +2,7 @@ package dev.realtimeharness.run;
 
 import dev.realtimeharness.client.ChannelSpec;
 import dev.realtimeharness.client.DriverSpec;
+import dev.realtimeharness.protocol.Events;
 import dev.realtimeharness.scenario.PublishVia;
 import dev.realtimeharness.scenario.Scenario;
 import dev.realtimeharness.scenario.TopicTemplate;
@@ -33,7 +34,8 @@ final class Expectations {
 
     Expectations(Scenario scenario, List<DriverSpec> specs, ReadyBoard board) {
         this.board = board;
-        this.broadcast = scenario.publish().via() == PublishVia.BROADCAST;
+        // Every path but postgres publishes on topics: WebSocket, REST and database broadcasts alike.
+        this.broadcast = scenario.publish().via() != PublishVia.POSTGRES;
         this.perDriverFilter = scenario.channel().postgresChanges().stream()
                 .anyMatch(pc -> pc.filter() != null && (TopicTemplate.uses(pc.filter(), "driverId")
                         || TopicTemplate.uses(pc.filter(), "driver")));
@@ -58,6 +60,13 @@ final class Expectations {
     /** The topics a broadcast probe for driver {@code d} is sent to. */
     List<String> topicsOf(int driver) {
         return topicsOfDriver.get(driver);
+    }
+
+    /** The same topics without the {@code realtime:} prefix, as REST and realtime.send name them. */
+    List<String> subTopicsOf(int driver) {
+        return topicsOfDriver.get(driver).stream()
+                .map(t -> t.startsWith(Events.TOPIC_PREFIX) ? t.substring(Events.TOPIC_PREFIX.length()) : t)
+                .toList();
     }
 
     /** The ready subscriptions that must receive a probe for driver {@code d}. */

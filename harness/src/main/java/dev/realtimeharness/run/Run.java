@@ -20,6 +20,11 @@ import dev.realtimeharness.protocol.JoinConfig;
 import dev.realtimeharness.protocol.Messages;
 import dev.realtimeharness.protocol.Vsn;
 import dev.realtimeharness.publish.BroadcastPublisher;
+import dev.realtimeharness.publish.DbBroadcastPublisher;
+import dev.realtimeharness.publish.RestPublisher;
+import dev.realtimeharness.scenario.PublishConfig;
+import dev.realtimeharness.scenario.SqlTemplate;
+import java.net.URI;
 import dev.realtimeharness.publish.OpenModelSchedule;
 import dev.realtimeharness.publish.PostgresPublisher;
 import dev.realtimeharness.publish.Probe;
@@ -115,11 +120,6 @@ public final class Run {
             err.println("harness: " + e.getMessage());
             return ExitCodes.BAD_INPUT;
         }
-        if (scenario.publish().via() != PublishVia.POSTGRES && scenario.publish().via() != PublishVia.BROADCAST) {
-            err.println("harness: " + scenario.source() + ": field 'publish.via': '" + scenario.publish().via().wireName()
-                    + "' is not supported yet in this version; use postgres or broadcast");
-            return ExitCodes.BAD_INPUT;
-        }
         RemoteSetup remote = null;
         SslContext ssl = null;
         if (options.embedded()) {
@@ -150,6 +150,23 @@ public final class Run {
             }
         }
 
+        // Pre-flight: will the scenario trip the target's tenant limits? Refused unless the user accepts it.
+        Preflight.Report preflight = remote == null
+                ? Preflight.check(scenario, scenario.target().embedded().limits(), "the embedded stand-in's limits, "
+                        + "target.embedded.limits")
+                : Preflight.check(scenario, scenario.targetLimits(), "the scenario's targetLimits, Supabase's "
+                        + "self-hosted defaults unless set");
+        out.print(preflight.format());
+        if (preflight.trips()) {
+            if (!options.acceptLimits()) {
+                err.println("harness: the scenario would trip the target's limits (TRIPS above); the server would "
+                        + "refuse joins or messages. Raise the tenant's limits (and the scenario's "
+                        + (remote == null ? "target.embedded.limits" : "targetLimits") + "), lower the load, or run"
+                        + " anyway with --accept-limits to count the refusals.");
+                return ExitCodes.BAD_INPUT;
+            }
+            out.println("--accept-limits: running anyway; refusals are counted");
+        }
         Instant startedAt = Instant.now();
         String runId = options.runId() != null ? options.runId() : RunDirectory.defaultRunId(startedAt, scenario.name());
         Path resultsRoot = options.resultsDir() != null ? options.resultsDir() : Path.of("results");
@@ -189,11 +206,13 @@ public final class Run {
         hiccups.start();
 
         RunTarget target;
+        EmbeddedTarget embedded = null;
         if (remote == null) {
             long t = System.nanoTime();
             try {
                 out.println("starting the embedded target (PostgreSQL 17 + stand-in Realtime server)...");
-                target = RunTarget.embedded(EmbeddedTarget.start(drivers, scenario.target().embedded()));
+                embedded = EmbeddedTarget.start(drivers, scenario.target().embedded());
+                target = RunTarget.embedded(embedded);
             } catch (Exception e) {
                 err.println("harness: the embedded target failed to start: " + e.getMessage());
                 log.error("embedded target failed to start", e);
@@ -209,15 +228,23 @@ public final class Run {
         }
         writeRunInfo(dir, scenario, startedAt, null, remote);
 
+
         RunListener listener = new RunListener(runId, ledger, recorders, counters, board, target.localClock());
         FleetConfig fleetConfig = new FleetConfig(target.wsUrl(), target.apikey(),
                 Vsn.parse(scenario.protocol().vsn()), scenario.protocol().heartbeat(),
                 scenario.ramp().connectRate().perSecond(), scenario.ramp().joinRate().perSecond(),
                 Duration.ofSeconds(10), scenario.publish().probeColumn(), 0);
-        List<DriverSpec> specs = remote == null ? driverSpecs(scenario, target.apikey())
+        // Drivers sign in as themselves: on the embedded target too, each gets a token minted with its JWT secret
+        // (sub = the driver's id, role authenticated), as the driver app's session would carry.
+        String embeddedSecret = embedded == null ? null : embedded.jwtSecret();
+        List<DriverSpec> specs = remote == null
+                ? driverSpecs(scenario, i -> TokenProvider.minted(Drivers.id(i).toString(), embeddedSecret,
+                        Duration.ofHours(1), Clock.systemUTC()), target.apikey())
                 : driverSpecs(scenario, remote.tokenProviders(Clock.systemUTC()), target.apikey());
         Expectations expectations = new Expectations(scenario, specs, board);
         boolean viaBroadcast = scenario.publish().via() == PublishVia.BROADCAST;
+        URI restEndpoint = remote == null ? URI.create(embedded.restUrl() + "/api/broadcast")
+                : RestPublisher.endpointFor(target.wsUrl());
 
         Summary summary;
         int exit;
@@ -263,8 +290,9 @@ public final class Run {
                 return ExitCodes.NOT_RUN;
             }
 
-            // Publish: the open-model schedule runs from t0 whatever the target does.
-            long endNanos = runStart + scenario.duration().toNanos();
+            // Publish: the open-model schedule runs from t0 whatever the target does, for the scenario's duration
+            // (connecting and joining come before it, the drain after).
+            long endNanos = System.nanoTime() + scenario.duration().toNanos();
             long maxMessages = scenario.publish().messages() != null ? scenario.publish().messages() : Long.MAX_VALUE;
             AtomicLong lastSendNanos = new AtomicLong(System.nanoTime());
             Publisher.Outcome outcome = new Publisher.Outcome() {
@@ -280,10 +308,7 @@ public final class Run {
                 }
             };
             PublishLoop loop;
-            try (Publisher publisher = viaBroadcast
-                    ? new BroadcastPublisher(dispatchers.fleet(), expectations::topicsOf)
-                    : new PostgresPublisher(target.jdbcUrl(), target.user(), target.password(),
-                            scenario.publish().table(), scenario.publish().probeColumn(), 4, Drivers::id)) {
+            try (Publisher publisher = openPublisher(scenario, target, dispatchers, expectations, restEndpoint)) {
                 long t0 = System.nanoTime() + 50_000_000L;
                 loop = new PublishLoop(new OpenModelSchedule(t0, scenario.publish().rate().perSecond()), maxMessages,
                         endNanos, drivers, runId, probe -> {
@@ -345,6 +370,24 @@ public final class Run {
             target.close();
         }
         return exit;
+    }
+
+    private static Publisher openPublisher(Scenario s, RunTarget target, Dispatchers dispatchers,
+            Expectations expectations, URI restEndpoint) throws java.sql.SQLException {
+        PublishConfig p = s.publish();
+        boolean isPrivate = s.channel().isPrivate();
+        return switch (p.via()) {
+            case BROADCAST -> new BroadcastPublisher(dispatchers.fleet(), expectations::topicsOf);
+            case REST -> new RestPublisher(restEndpoint, target.apikey(), null, p.event(), isPrivate,
+                    expectations::subTopicsOf, null);
+            case DB_BROADCAST -> new DbBroadcastPublisher(target.jdbcUrl(), target.user(), target.password(),
+                    p.event(), isPrivate, expectations::subTopicsOf, 4);
+            case POSTGRES -> p.sql() != null
+                    ? new PostgresPublisher(target.jdbcUrl(), target.user(), target.password(),
+                            SqlTemplate.parse(p.sql()), 4, Drivers::id)
+                    : new PostgresPublisher(target.jdbcUrl(), target.user(), target.password(), p.table(),
+                            p.probeColumn(), 4, Drivers::id);
+        };
     }
 
     static long readyTimeoutNanos(Scenario s) {

@@ -9,7 +9,12 @@ import java.util.List;
  * {@code target} is "embedded" or a ws:// / wss:// URL; {@code remote} holds the settings for the latter.
  */
 public record RunOptions(Path scenarioFile, List<String> sets, Duration duration, Path resultsDir, String runId,
-        String target, RemoteOptions remote) {
+        String target, RemoteOptions remote, boolean acceptLimits) {
+
+    public RunOptions(Path scenarioFile, List<String> sets, Duration duration, Path resultsDir, String runId,
+            String target, RemoteOptions remote) {
+        this(scenarioFile, sets, duration, resultsDir, runId, target, remote, false);
+    }
 
     public RunOptions {
         sets = sets == null ? List.of() : List.copyOf(sets);

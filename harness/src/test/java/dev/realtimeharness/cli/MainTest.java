@@ -102,4 +102,17 @@ class MainTest {
         assertThat(Main.execute("run", smoke.toString(), "--target", "wss://example.invalid/realtime/v1/websocket",
                 "--results-dir", tmp.toString())).isEqualTo(ExitCodes.BAD_INPUT);
     }
+
+    @Test
+    void scenarioThatTripsTheTargetsLimitsIsRefusedWithExit2BeforeAnythingStarts() {
+        Path t030 = Path.of(System.getProperty("scenarios.dir", "../scenarios")).resolve("t030-latency.yaml");
+        Path results = tmp.resolve("r");
+        int code = Main.execute("run", t030.toString(), "--set", "target.embedded.limits.maxEventsPerSecond=100",
+                "--results-dir", results.toString());
+        assertThat(code).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("pre-flight").contains("events/s")
+                .contains("TRIPS");
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--accept-limits");
+        assertThat(results).doesNotExist();
+    }
 }
