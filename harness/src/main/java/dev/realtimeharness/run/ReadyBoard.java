@@ -8,10 +8,12 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
  */
 final class ReadyBoard {
     private final AtomicIntegerArray ready;
+    private final AtomicIntegerArray refused;
     private final int channelsPerDriver;
 
     ReadyBoard(int drivers, int channelsPerDriver) {
         this.ready = new AtomicIntegerArray(drivers * channelsPerDriver);
+        this.refused = new AtomicIntegerArray(drivers * channelsPerDriver);
         this.channelsPerDriver = channelsPerDriver;
     }
 
@@ -23,6 +25,20 @@ final class ReadyBoard {
     /** Returns true when the subscription was ready before. */
     boolean markClosed(int subscription) {
         return ready.getAndSet(subscription, 0) == 1;
+    }
+
+    /** A join of this subscription was refused or timed out at least once. */
+    void markRefused(int subscription) {
+        refused.set(subscription, 1);
+    }
+
+    /** Subscriptions that are ready, or not ready but refused at least once: nothing more to wait for. */
+    int settledCount() {
+        int n = 0;
+        for (int i = 0; i < ready.length(); i++) {
+            n += ready.get(i) == 1 || refused.get(i) == 1 ? 1 : 0;
+        }
+        return n;
     }
 
     boolean isReady(int subscription) {

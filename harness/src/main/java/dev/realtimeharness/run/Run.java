@@ -270,6 +270,12 @@ public final class Run {
             while (!interrupted && (board.readyCount() < subscriptions
                     || dispatchers != null && !dispatchers.allReady())
                     && System.nanoTime() - readyDeadline < 0) {
+                // Refused channels are retried with backoff, but the run does not wait for them: once every channel
+                // is ready or has been refused, publishing starts (the refusals are counted).
+                if (board.settledCount() >= subscriptions && board.readyCount() < subscriptions
+                        && (dispatchers == null || dispatchers.allReady())) {
+                    break;
+                }
                 if (noConnectionWillSucceed(counters.connectionsSucceeded(), counters.connectionsFailed(), drivers,
                         System.nanoTime() - runStart, listener.connectFailures.keySet())) {
                     break;

@@ -82,6 +82,7 @@ final class RunListener implements ClientListener {
     @Override
     public void joinFailed(int subscription, String reason) {
         counters.channelFailed(reason);
+        board.markRefused(subscription);
     }
 
     @Override

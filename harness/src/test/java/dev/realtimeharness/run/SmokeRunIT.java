@@ -27,9 +27,14 @@ class SmokeRunIT {
     }
 
     Outcome run(String runId, List<String> sets) throws Exception {
+        return run(runId, sets, false);
+    }
+
+    Outcome run(String runId, List<String> sets, boolean acceptLimits) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        Run run = new Run(new RunOptions(SCENARIOS.resolve("smoke.yaml"), sets, null, results, runId, null),
+        Run run = new Run(new RunOptions(SCENARIOS.resolve("smoke.yaml"), sets, null, results, runId, null, null,
+                acceptLimits),
                 new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
         int exit = run.execute();
         Path dir = results.resolve(runId);
@@ -93,5 +98,20 @@ class SmokeRunIT {
         assertThat(m.get("lost").asLong()).isZero();
         assertThat(o.summary().get("latencyRaw").get("count").asLong()).isEqualTo(200);
         assertThat(o.summary().get("errors").get("protocol").asLong()).isZero();
+    }
+
+    @Test
+    void acceptedLimitsRunOnAndCountTheRefusalsByTheirRealReason() throws Exception {
+        Outcome o = run("smoke-limits", List.of("target.embedded.limits.maxChannelsPerClient=3",
+                "target.embedded.joinErrorDelay=100ms"), true);
+        // 2 of each driver's 5 channels are refused: the run goes on with the 6 that joined.
+        assertThat(o.stdout()).contains("TRIPS");
+        JsonNode channels = o.summary().get("channels");
+        assertThat(channels.get("joined").asLong()).isEqualTo(6);
+        assertThat(channels.get("failureReasons").get("ChannelRateLimitReached: Too many channels").asLong())
+                .isGreaterThanOrEqualTo(4);
+        JsonNode m = o.summary().get("messages");
+        assertThat(m.get("expectedDeliveries").asLong()).isEqualTo(40 * 3);
+        assertThat(m.get("delivered").asLong()).isEqualTo(40 * 3);
     }
 }
