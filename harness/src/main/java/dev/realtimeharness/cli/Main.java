@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** The harness CLI. The only place that calls {@link System#exit}. */
 @Command(name = "harness", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Load-testing and latency gate for Supabase Realtime.",
-        subcommands = {RunCommand.class, TargetCommand.class, ValidateCommand.class},
+        subcommands = {RunCommand.class, TargetCommand.class, ValidateCommand.class, GateCommand.class,
+            CompareCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:the run finished and every gate check passed",
@@ -43,7 +44,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: run, target or validate");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: run, target, validate, gate or compare");
     }
 
     static final class Version implements CommandLine.IVersionProvider {

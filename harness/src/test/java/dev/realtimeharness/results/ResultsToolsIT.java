@@ -1,0 +1,115 @@
+package dev.realtimeharness.results;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.realtimeharness.cli.ExitCodes;
+import dev.realtimeharness.cli.Main;
+import dev.realtimeharness.run.Run;
+import dev.realtimeharness.run.RunOptions;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.HdrHistogram.HistogramLogProcessor;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The tools that work on finished runs, on two real smoke runs: gate, compare, the hlog and junit.xml. */
+class ResultsToolsIT {
+    static final Path SCENARIOS = Path.of(System.getProperty("scenarios.dir", "../scenarios"));
+
+    @TempDir
+    static Path results;
+
+    static Path normal;
+    static Path delayed;
+
+    static Path run(String runId, List<String> sets) {
+        PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+        int exit = new Run(new RunOptions(SCENARIOS.resolve("smoke.yaml"), sets, null, results, runId, null, null),
+                quiet, quiet).execute();
+        assertThat(exit).isIn(ExitCodes.PASSED, ExitCodes.GATE_FAILED);
+        return results.resolve(runId);
+    }
+
+    @BeforeAll
+    static void runs() {
+        normal = run("normal", List.of());
+        delayed = run("delayed", List.of("target.embedded.delay=50ms"));
+    }
+
+    static String capture(Runnable r) {
+        PrintStream old = System.out;
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
+        try {
+            r.run();
+        } finally {
+            System.setOut(old);
+        }
+        return buf.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void compareAgainstAFasterBaselineExits1AndNamesTheRegressedPercentiles() throws Exception {
+        int[] code = new int[1];
+        String out = capture(() -> code[0] = Main.execute("compare", delayed.toString(), normal.toString(),
+                "--max-regression", "10%"));
+        assertThat(code[0]).isEqualTo(ExitCodes.GATE_FAILED);
+        assertThat(out).contains("REGRESSED").contains("latency.p50").contains("latency.p99");
+        assertThat(delayed.resolve("compare.html")).exists();
+        assertThat(Files.readString(delayed.resolve("compare.html"))).contains("REGRESSED");
+        int[] same = new int[1];
+        capture(() -> same[0] = Main.execute("compare", normal.toString(), normal.toString()));
+        assertThat(same[0]).isEqualTo(ExitCodes.PASSED);
+    }
+
+    @Test
+    void gateReevaluatesAFinishedRunAgainstOtherLimits() {
+        int[] code = new int[1];
+        String out = capture(() -> code[0] = Main.execute("gate", normal.toString()));
+        assertThat(code[0]).as(out).isEqualTo(ExitCodes.PASSED);
+        String strict = capture(() -> code[0] = Main.execute("gate", normal.toString(), "--set",
+                "gate.latency.p50=0.001ms"));
+        assertThat(code[0]).isEqualTo(ExitCodes.GATE_FAILED);
+        assertThat(strict).contains("FAIL latency.p50");
+        capture(() -> code[0] = Main.execute("gate", delayed.toString(), "--set", "gate.latency.min=40ms",
+                "--set", "gate.latency.p99=200ms"));
+        assertThat(code[0]).isEqualTo(ExitCodes.GATE_FAILED);
+    }
+
+    @Test
+    void hdrHistogramsOwnLogProcessorReadsTheHlogWithTheSummarysTotals() throws Exception {
+        JsonNode summary = Json.mapper().readTree(normal.resolve("summary.json").toFile());
+        Path out = results.resolve("processed");
+        HistogramLogProcessor p = new HistogramLogProcessor(new String[] {"-i",
+                normal.resolve("latency.hlog").toString(), "-tag", "pub-to-recv", "-outputValueUnitRatio", "1000", "-o", out.toString()});
+        p.run();
+        String hgrm = Files.readString(Path.of(out + ".hgrm"));
+        Matcher count = Pattern.compile("Total count\\s*=\\s*(\\d+)").matcher(hgrm);
+        assertThat(count.find()).as(hgrm).isTrue();
+        assertThat(Long.parseLong(count.group(1))).isEqualTo(summary.get("latency").get("count").asLong());
+        Matcher max = Pattern.compile("Max\\s*=\\s*([0-9.]+)").matcher(hgrm);
+        assertThat(max.find()).isTrue();
+        // Values are µs; with a unit ratio of 1000 the processor reports ms, as summary.json does.
+        assertThat(Double.parseDouble(max.group(1))).isCloseTo(summary.get("latency").get("max").asDouble(),
+                org.assertj.core.data.Offset.offset(0.01));
+    }
+
+    @Test
+    void junitXmlHasOneTestCasePerGateCheckWithLimitAndActualOnFailure() throws Exception {
+        Path junit = results.resolve("junit.xml");
+        capture(() -> Main.execute("gate", delayed.toString(), "--set", "gate.latency.p50=10ms", "--junit",
+                junit.toString()));
+        String xml = Files.readString(junit);
+        assertThat(xml).contains("<testsuite name=\"smoke\"").contains("tests=\"4\"").contains("failures=\"1\"")
+                .contains("<testcase classname=\"gate.smoke\" name=\"latency.p50\"")
+                .contains("limit: 10").contains("actual: 5");
+    }
+}
