@@ -30,6 +30,8 @@ import dev.realtimeharness.publish.PostgresPublisher;
 import dev.realtimeharness.publish.Probe;
 import dev.realtimeharness.publish.PublishLoop;
 import dev.realtimeharness.publish.Publisher;
+import dev.realtimeharness.results.JunitXmlWriter;
+import dev.realtimeharness.results.ReportWriter;
 import dev.realtimeharness.results.RunDirectory;
 import dev.realtimeharness.results.RunInfoWriter;
 import dev.realtimeharness.results.Summary;
@@ -499,6 +501,15 @@ public final class Run {
             err.println("harness: cannot write summary.json: " + e.getMessage());
         }
         writeRunInfo(dir, s, startedAt, Instant.now(), remote);
+        try {
+            if (summary.gate() != null) {
+                JunitXmlWriter.write(dir.file("junit.xml"), s.name(), summary.gate(),
+                        java.time.Duration.between(startedAt, Instant.now()).toMillis() / 1000.0);
+            }
+            ReportWriter.write(dir.path());
+        } catch (IOException | RuntimeException e) {
+            err.println("harness: cannot write junit.xml/report.html: " + e.getMessage());
+        }
     }
 
     private void writeRunInfo(RunDirectory dir, Scenario s, Instant startedAt, Instant endedAt, RemoteSetup remote) {

@@ -7,6 +7,7 @@ import dev.realtimeharness.cli.ExitCodes;
 import dev.realtimeharness.cli.Main;
 import dev.realtimeharness.run.Run;
 import dev.realtimeharness.run.RunOptions;
+import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -111,5 +112,39 @@ class ResultsToolsIT {
         assertThat(xml).contains("<testsuite name=\"smoke\"").contains("tests=\"4\"").contains("failures=\"1\"")
                 .contains("<testcase classname=\"gate.smoke\" name=\"latency.p50\"")
                 .contains("limit: 10").contains("actual: 5");
+    }
+
+    @Test
+    void everyRunLeavesJunitXmlAndAReportThatChromiumDrawsWithItsChartsAndVerdict() throws Exception {
+        assertThat(normal.resolve("junit.xml")).exists();
+        assertThat(Files.readString(normal.resolve("junit.xml"))).contains("<testcase classname=\"gate.smoke\"");
+        Path report = normal.resolve("report.html");
+        assertThat(report).exists();
+        String html = Files.readString(report);
+        // Self-contained: nothing is loaded from elsewhere.
+        assertThat(html).doesNotContain("<script src").doesNotContain("<link ").doesNotContain("http://cdn")
+                .doesNotContain("https://");
+
+        Path png = results.resolve("report.png");
+        BufferedImage shot = ChromiumScreenshot.take(report, png, 1000, 2600);
+        // The verdict banner (green for a passed run) is drawn at the top of the page.
+        assertThat(ChromiumScreenshot.countNear(shot, 0, 0, 1000, 150, 0x1b7f3b)).as("verdict banner pixels")
+                .isGreaterThan(5000);
+        // The latency chart's p50 (blue) and p99 (red) lines were drawn.
+        assertThat(ChromiumScreenshot.countNear(shot, 0, 150, 1000, 2600, 0x1f77b4)).as("p50 line pixels")
+                .isGreaterThan(200);
+        assertThat(ChromiumScreenshot.countNear(shot, 0, 150, 1000, 2600, 0xd62728)).as("p99 line pixels")
+                .isGreaterThan(200);
+        // A page with no charts (the delayed run's report re-rendered without an hlog) draws far fewer line pixels.
+        Path bare = results.resolve("bare");
+        Files.createDirectories(bare);
+        Files.copy(delayed.resolve("summary.json"), bare.resolve("summary.json"));
+        int code = Main.execute("report", bare.toString());
+        assertThat(code).isEqualTo(ExitCodes.PASSED);
+        BufferedImage empty = ChromiumScreenshot.take(bare.resolve("report.html"), results.resolve("bare.png"), 1000,
+                2600);
+        assertThat(ChromiumScreenshot.countNear(empty, 0, 150, 1000, 2600, 0x1f77b4)).isLessThan(50);
+        assertThat(ChromiumScreenshot.countNear(empty, 0, 0, 1000, 150, 0x1b7f3b)).as("verdict banner, no charts")
+                .isGreaterThan(5000);
     }
 }

@@ -1,0 +1,280 @@
+package dev.realtimeharness.results;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.realtimeharness.gate.Check;
+import dev.realtimeharness.metrics.Metric;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.HdrHistogram.EncodableHistogram;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.HistogramIterationValue;
+import org.HdrHistogram.HistogramLogReader;
+
+/**
+ * {@code report.html}: one self-contained page rendered from a run directory's files (summary.json, latency.hlog,
+ * timeline.csv, run.json): the verdict and every gate check first, the percentile table, latency over time, the
+ * percentile distribution, deliveries per second, connections and channels, the harness's own CPU and heap, and the
+ * run's configuration (already redacted in run.json). Charts are inline SVG; the page loads nothing.
+ */
+public final class ReportWriter {
+    private static final String GREEN = "#1b7f3b";
+    private static final String RED = "#b00020";
+
+    private ReportWriter() {
+    }
+
+    public static Path write(Path runDir) throws IOException {
+        Path file = runDir.resolve("report.html");
+        byte[] html = render(runDir).getBytes(StandardCharsets.UTF_8);
+        AtomicFiles.write(file, out -> out.write(html));
+        return file;
+    }
+
+    public static String render(Path runDir) throws IOException {
+        Summary s = SummaryReader.read(runDir.resolve("summary.json"));
+        Map<String, List<Histogram>> intervals = readIntervals(runDir.resolve("latency.hlog"));
+        Timeline timeline = Timeline.read(runDir.resolve("timeline.csv"));
+        JsonNode runInfo = Files.exists(runDir.resolve("run.json"))
+                ? Json.mapper().readTree(runDir.resolve("run.json").toFile()) : null;
+
+        StringBuilder h = new StringBuilder(64 * 1024);
+        h.append("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>")
+                .append(Comparison.esc(s.runId())).append(" — realtime-harness report</title><style>")
+                .append("body{font-family:system-ui,sans-serif;margin:24px;color:#222;max-width:960px}")
+                .append("h1{margin:0 0 4px}h2{margin-top:28px;border-bottom:1px solid #ddd}")
+                .append(".verdict{padding:14px 18px;color:#fff;font-size:22px;font-weight:bold;border-radius:6px}")
+                .append(".pass{background:" + GREEN + "}.fail{background:" + RED + "}")
+                .append("table{border-collapse:collapse;margin:8px 0}td,th{padding:4px 10px;border-bottom:1px solid #e5e5e5;")
+                .append("text-align:right}td:first-child,th:first-child{text-align:left}")
+                .append(".bad{color:" + RED + ";font-weight:bold}.ok{color:" + GREEN + "}")
+                .append(".warn{background:#fff4e5;border:1px solid #f0a020;padding:10px;border-radius:6px}")
+                .append("pre{background:#f6f6f6;padding:10px;overflow:auto;font-size:12px}</style></head><body>");
+
+        boolean passed = s.gate() != null && s.gate().passed();
+        h.append("<div id=\"verdict\" class=\"verdict ").append(passed ? "pass" : "fail").append("\">")
+                .append(s.gate() == null ? "NO VERDICT (run did not finish)" : passed ? "PASSED" : "FAILED")
+                .append(" — ").append(Comparison.esc(s.scenario())).append("</div>");
+        h.append("<p>run <b>").append(Comparison.esc(s.runId())).append("</b>, target ")
+                .append(Comparison.esc(s.target())).append(", ").append(Comparison.esc(s.startedAt())).append(" to ")
+                .append(Comparison.esc(s.endedAt())).append("; ").append(s.drivers()).append(" drivers × ")
+                .append(s.channelsPerDriver()).append(" channels</p>");
+        if (s.harness() != null && s.harness().saturated()) {
+            h.append("<p class=\"warn\"><b>The harness was saturated</b> (CPU or its own pauses): the latency figures "
+                    + "include the harness's delay. Hiccup p99 ").append(fmt(s.harness().hiccupP99()))
+                    .append(" ms, CPU max ").append(String.format(Locale.ROOT, "%.0f%%", 100 * s.harness().cpuMaxRatio()))
+                    .append(".</p>");
+        }
+
+        h.append("<h2>Gate</h2><table><tr><th>check</th><th>limit</th><th>actual</th><th></th></tr>");
+        if (s.gate() != null) {
+            for (Check c : s.gate().checks()) {
+                h.append("<tr><td>").append(Comparison.esc(c.name())).append("</td><td>").append(fmt(c.limit()))
+                        .append("</td><td>").append(fmt(c.actual())).append("</td><td class=\"")
+                        .append(c.passed() ? "ok\">pass" : "bad\">FAIL").append("</td></tr>");
+            }
+        }
+        h.append("</table>");
+
+        h.append("<h2>Counts</h2><table>");
+        row(h, "connections", s.connections().succeeded() + " of " + s.connections().attempted() + " succeeded ("
+                + String.format(Locale.ROOT, "%.2f%%", 100 * s.connections().successRatio()) + "), "
+                + s.connections().reconnects() + " reconnects");
+        row(h, "channels", s.channels().joined() + " joined of " + s.channels().attempted() + " attempts, "
+                + s.channels().failed() + " failed " + (s.channels().failureReasons().isEmpty() ? ""
+                : s.channels().failureReasons().toString()));
+        row(h, "messages", "published " + s.messages().published() + ", expected " + s.messages().expectedDeliveries()
+                + ", delivered " + s.messages().delivered() + ", lost " + s.messages().lost() + ", duplicated "
+                + s.messages().duplicated() + ", out of order " + s.messages().outOfOrder());
+        row(h, "protocol errors", Long.toString(s.errors() == null ? 0 : s.errors().protocol()));
+        h.append("</table>");
+
+        h.append("<h2>Percentiles (ms)</h2><table><tr><th></th><th>count</th><th>min</th><th>p50</th><th>p90</th>"
+                + "<th>p95</th><th>p99</th><th>p99.9</th><th>max</th><th>mean</th></tr>");
+        pct(h, "latency (from due time)", s.latency());
+        pct(h, "latencyRaw (from send)", s.latencyRaw());
+        pct(h, "join", s.joinLatency());
+        pct(h, "ready", s.readyLatency());
+        pct(h, "connect", s.connectLatency());
+        h.append("</table>");
+
+        List<Histogram> lat = intervals.getOrDefault(Metric.PUB_TO_RECV.tag(), List.of());
+        double t0 = lat.isEmpty() ? 0 : lat.get(0).getStartTimeStamp() / 1000.0;
+        double[] xs = new double[lat.size()];
+        double[] p50 = new double[lat.size()];
+        double[] p99 = new double[lat.size()];
+        double[] max = new double[lat.size()];
+        for (int i = 0; i < lat.size(); i++) {
+            Histogram hi = lat.get(i);
+            xs[i] = hi.getStartTimeStamp() / 1000.0 - t0;
+            boolean empty = hi.getTotalCount() == 0;
+            p50[i] = empty ? Double.NaN : hi.getValueAtPercentile(50) / 1000.0;
+            p99[i] = empty ? Double.NaN : hi.getValueAtPercentile(99) / 1000.0;
+            max[i] = empty ? Double.NaN : hi.getMaxValue() / 1000.0;
+        }
+        h.append("<h2>Latency over time</h2>");
+        h.append(new SvgChart("publish-to-receive latency per second", "seconds", "ms")
+                .add("p50", "#1f77b4", xs, p50).add("p99", "#d62728", xs, p99).add("max", "#9467bd", xs, max).render());
+
+        Histogram total = totalOf(lat);
+        List<Double> px = new ArrayList<>();
+        List<Double> py = new ArrayList<>();
+        if (total.getTotalCount() > 0) {
+            for (HistogramIterationValue v : total.percentiles(5)) {
+                double p = v.getPercentileLevelIteratedTo();
+                if (p >= 100) {
+                    break;
+                }
+                px.add(Math.log10(1 / (1 - p / 100)));
+                py.add(v.getValueIteratedTo() / 1000.0);
+            }
+        }
+        h.append("<h2>Percentile distribution</h2>");
+        h.append(new SvgChart("latency by percentile (log scale)", "percentile", "ms").percentileAxis()
+                .add("latency", "#d62728", toArray(px), toArray(py)).render());
+
+        h.append("<h2>Throughput</h2>");
+        h.append(new SvgChart("deliveries per second", "seconds", "deliveries/s")
+                .add("delivered", "#2ca02c", timeline.seconds(), timeline.perSecond("delivered"))
+                .add("published x100", "#ff7f0e", timeline.seconds(), scale(timeline.perSecond("published"), 100))
+                .render());
+        h.append("<h2>Connections and channels</h2>");
+        h.append(new SvgChart("open connections and joined channels", "seconds", "count")
+                .add("channels joined", "#17becf", timeline.seconds(), timeline.column("channelsJoined"))
+                .add("connections open", "#1f77b4", timeline.seconds(), timeline.column("connectionsOpen")).render());
+        h.append("<h2>Harness</h2>");
+        h.append(new SvgChart("harness CPU (share of the machine) and heap", "seconds", "percent / MiB")
+                .add("cpu %", "#d62728", timeline.seconds(), scale(timeline.column("cpuRatio"), 100))
+                .add("heap MiB", "#7f7f7f", timeline.seconds(), scale(timeline.column("heapUsedBytes"), 1.0 / (1 << 20)))
+                .render());
+        if (s.harness() != null) {
+            h.append(String.format(Locale.ROOT, "<p>heap max %d MiB, CPU max %.0f%%, hiccup p99 %s ms</p>",
+                    s.harness().heapMaxBytes() >> 20, 100 * s.harness().cpuMaxRatio(), fmt(s.harness().hiccupP99())));
+        }
+
+        h.append("<h2>Configuration</h2><pre>");
+        if (runInfo != null) {
+            h.append(Comparison.esc(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(runInfo)));
+        } else {
+            h.append("run.json not found");
+        }
+        h.append("</pre><p style=\"color:#888\">realtime-harness ").append(Comparison.esc(RunInfoWriter.harnessVersion()))
+                .append("</p></body></html>\n");
+        return h.toString();
+    }
+
+    private static Histogram totalOf(List<Histogram> intervals) {
+        Histogram total = dev.realtimeharness.metrics.LatencyRecorders.newHistogram();
+        intervals.forEach(total::add);
+        return total;
+    }
+
+    static Map<String, List<Histogram>> readIntervals(Path hlog) throws IOException {
+        Map<String, List<Histogram>> byTag = new HashMap<>();
+        if (!Files.exists(hlog)) {
+            return byTag;
+        }
+        try (InputStream in = Files.newInputStream(hlog)) {
+            HistogramLogReader reader = new HistogramLogReader(in);
+            EncodableHistogram e;
+            while ((e = reader.nextIntervalHistogram()) != null) {
+                if (e instanceof Histogram hist) {
+                    byTag.computeIfAbsent(hist.getTag() == null ? "" : hist.getTag(), k -> new ArrayList<>()).add(hist);
+                }
+            }
+        } catch (RuntimeException e) {
+            throw new IOException(hlog + ": not a readable HdrHistogram log (" + e.getMessage() + ")", e);
+        }
+        return byTag;
+    }
+
+    private static void row(StringBuilder h, String name, String value) {
+        h.append("<tr><td>").append(Comparison.esc(name)).append("</td><td style=\"text-align:left\">")
+                .append(Comparison.esc(value)).append("</td></tr>");
+    }
+
+    private static void pct(StringBuilder h, String name, Summary.LatencyStats l) {
+        if (l == null) {
+            return;
+        }
+        h.append("<tr><td>").append(Comparison.esc(name)).append("</td><td>").append(l.count()).append("</td>");
+        for (double v : new double[] {l.min(), l.p50(), l.p90(), l.p95(), l.p99(), l.p999(), l.max(), l.mean()}) {
+            h.append("<td>").append(fmt(v)).append("</td>");
+        }
+        h.append("</tr>");
+    }
+
+    private static String fmt(double v) {
+        return String.format(Locale.ROOT, "%.3f", v);
+    }
+
+    private static double[] toArray(List<Double> l) {
+        return l.stream().mapToDouble(Double::doubleValue).toArray();
+    }
+
+    private static double[] scale(double[] v, double k) {
+        double[] r = new double[v.length];
+        for (int i = 0; i < v.length; i++) {
+            r[i] = v[i] * k;
+        }
+        return r;
+    }
+
+    /** timeline.csv by column name; empty cells are NaN. */
+    record Timeline(List<String> header, List<double[]> rows) {
+        static Timeline read(Path csv) throws IOException {
+            if (!Files.exists(csv)) {
+                return new Timeline(List.of(), List.of());
+            }
+            List<String> lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
+            if (lines.isEmpty()) {
+                return new Timeline(List.of(), List.of());
+            }
+            List<String> header = List.of(lines.get(0).split(",", -1));
+            List<double[]> rows = new ArrayList<>();
+            for (String line : lines.subList(1, lines.size())) {
+                String[] cells = line.split(",", -1);
+                double[] r = new double[header.size()];
+                for (int i = 0; i < r.length; i++) {
+                    try {
+                        r[i] = i < cells.length && !cells[i].isEmpty() ? Double.parseDouble(cells[i]) : Double.NaN;
+                    } catch (NumberFormatException e) {
+                        r[i] = Double.NaN;
+                    }
+                }
+                rows.add(r);
+            }
+            return new Timeline(header, rows);
+        }
+
+        double[] column(String name) {
+            int i = header.indexOf(name);
+            double[] v = new double[rows.size()];
+            for (int r = 0; r < v.length; r++) {
+                v[r] = i < 0 ? Double.NaN : rows.get(r)[i];
+            }
+            return v;
+        }
+
+        double[] seconds() {
+            return column("elapsedSeconds");
+        }
+
+        /** The per-second increase of a cumulative column. */
+        double[] perSecond(String name) {
+            double[] c = column(name);
+            double[] d = new double[c.length];
+            for (int i = 0; i < c.length; i++) {
+                d[i] = i == 0 ? c[i] : c[i] - c[i - 1];
+            }
+            return d;
+        }
+    }
+}
