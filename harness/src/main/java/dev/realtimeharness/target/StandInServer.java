@@ -21,6 +21,7 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.net.InetSocketAddress;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -30,6 +31,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,6 +51,8 @@ public final class StandInServer implements AutoCloseable {
     /** Phoenix's websocket timeout default: a socket that receives nothing for this long is closed. */
     public static final long IDLE_TIMEOUT_SECONDS = 60;
     static final String TOO_MANY_MESSAGES = "Too many messages per second";
+    static final String ANON = "anon";
+    static final String ANON_CLAIMS = "{\"role\":\"anon\"}";
 
     private final StandInConfig config;
     private final EventLoopGroup group;
@@ -67,6 +71,9 @@ public final class StandInServer implements AutoCloseable {
     private final LongAdder deliveriesDropped = new LongAdder();
     private final LongAdder writesWhileUnwritable = new LongAdder();
     private final LongAdder malformedFrames = new LongAdder();
+    private final LongAdder rlsHidden = new LongAdder();
+    // Set once before changes flow; used by the capture thread only.
+    private volatile RowSecurity rowSecurity;
     private final AtomicLong nextMalformedLogNanos = new AtomicLong(System.nanoTime());
 
     // Tenant limits (protocol.md §9): one tenant per stand-in.
@@ -180,6 +187,10 @@ public final class StandInServer implements AutoCloseable {
             refused(Refusal.CHANGE_SKIPPED_EVENTS_RATE_LIMITED);
             return;
         }
+        RowSecurity rls = rowSecurity;
+        RowSecurity.Table table = null;
+        boolean check = false;
+        Map<String, Boolean> verdicts = null;
         ChangePayload payload = null;
         for (JoinedChannel ch : withChanges) {
             if (ch.closed) {
@@ -190,12 +201,73 @@ public final class StandInServer implements AutoCloseable {
                 continue;
             }
             if (payload == null) {
-                payload = ChangePayload.of(e);
+                ChangeEvent out = e;
+                if (rls != null) {
+                    table = rls.table(e.schema(), e.table());
+                    if (table.rls()) {
+                        if (ChangeEvent.DELETE.equals(e.type())) {
+                            // apply_rls does not check DELETEs; it limits their old_record to the key instead.
+                            out = table.limitOldRecordToKey(e);
+                        } else {
+                            check = true;
+                            verdicts = new HashMap<>();
+                        }
+                    }
+                }
+                payload = ChangePayload.of(out);
+            }
+            if (check && !visible(rls, table, e, ch, verdicts)) {
+                rlsHidden.increment();
+                continue;
             }
             // Every message delivered to a subscriber channel is an event.
             events.increment();
             ch.connection.deliver(ch, payload.frame(ch.connection.codec(), ch.topic, ids));
         }
+    }
+
+    /**
+     * One RLS query per change and distinct claims: the channels of one user (same token claims) share the verdict,
+     * as apply_rls checks once per subscriber role and claims.
+     */
+    private boolean visible(RowSecurity rls, RowSecurity.Table table, ChangeEvent e, JoinedChannel ch,
+            Map<String, Boolean> verdicts) {
+        String role;
+        String claimsJson;
+        if (config.authEnabled()) {
+            JoinedChannel.Auth auth = ch.auth();
+            role = auth.role();
+            claimsJson = auth.claimsJson();
+        } else {
+            // Without a secret no token is trusted: every subscriber is anon.
+            role = ANON;
+            claimsJson = ANON_CLAIMS;
+        }
+        Boolean v = verdicts.get(claimsJson);
+        if (v == null) {
+            v = rls.visible(table, e, role, claimsJson);
+            verdicts.put(claimsJson, v);
+        }
+        return v;
+    }
+
+    /**
+     * Checks postgres_changes of tables with row-level security under each subscriber's claims, on a connection of
+     * its own from {@code dataSource}. Call before changes flow; the server closes that connection.
+     */
+    public void useRowSecurity(DataSource dataSource) {
+        this.rowSecurity = new RowSecurity(dataSource);
+    }
+
+    /** RLS visibility queries run so far: one per change and distinct subscriber claims. */
+    public long rlsQueries() {
+        RowSecurity r = rowSecurity;
+        return r == null ? 0 : r.queries();
+    }
+
+    /** postgres_changes not delivered to a matching channel because RLS hid the row from its claims. */
+    public long rlsHidden() {
+        return rlsHidden.sum();
     }
 
     /**
@@ -395,6 +467,11 @@ public final class StandInServer implements AutoCloseable {
             c.channel().close();
         }
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+        RowSecurity r = rowSecurity;
+        if (r != null) {
+            // The capture that used it has stopped before the server closes (EmbeddedTarget closes it first).
+            r.close();
+        }
         log.info("stand-in Realtime on port {} stopped: {} frames delivered, {} dropped", port, framesDelivered(),
                 deliveriesDropped());
     }
