@@ -1,6 +1,12 @@
 package dev.realtimeharness.target;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.realtimeharness.protocol.Events;
+import dev.realtimeharness.protocol.Json;
 import dev.realtimeharness.protocol.PhoenixCodec;
+import dev.realtimeharness.protocol.PhoenixMessage;
+import dev.realtimeharness.protocol.V1Codec;
+import dev.realtimeharness.protocol.V2Codec;
 import dev.realtimeharness.protocol.Vsn;
 import dev.realtimeharness.protocol.WireFrame;
 import io.netty.bootstrap.ServerBootstrap;
@@ -284,18 +290,69 @@ public final class StandInServer implements AutoCloseable {
             if (ch.closed || (ch == sender && !sender.self)) {
                 continue;
             }
-            WireFrame frame = ch.connection.vsn() == Vsn.V1 ? v1 : v2;
-            if (frame != null) {
-                events.increment();
-                ch.connection.deliver(ch, frame);
-                if (events.triggered()) {
-                    // The dispatcher sends the frame straight to the transport (fastlane) and :update_rate_counter
-                    // to the channel process, which, when the tenant's rate is triggered, pushes the system error
-                    // and stops: phx_close. guess: so the client still gets this frame, then system + phx_close.
-                    ch.connection.shutdownChannel(ch, TOO_MANY_MESSAGES, Refusal.CHANNEL_EVENTS_RATE_LIMITED);
-                }
+            deliverBroadcast(ch, v1, v2);
+        }
+    }
+
+    /**
+     * Fans a broadcast that did not come from a channel (the REST endpoint, the database) out to every channel
+     * joined to {@code topic}: public messages to public channels, private ones to private channels only.
+     *
+     * @return the channels it was handed to
+     */
+    int broadcastToTopic(String topic, boolean isPrivate, WireFrame v1, WireFrame v2) {
+        Set<JoinedChannel> subscribers = byTopic.get(topic);
+        if (subscribers == null) {
+            return 0;
+        }
+        int n = 0;
+        for (JoinedChannel ch : subscribers) {
+            if (ch.closed || ch.isPrivate != isPrivate) {
+                continue;
+            }
+            if (deliverBroadcast(ch, v1, v2)) {
+                n++;
             }
         }
+        return n;
+    }
+
+    private boolean deliverBroadcast(JoinedChannel ch, WireFrame v1, WireFrame v2) {
+        WireFrame frame = ch.connection.vsn() == Vsn.V1 ? v1 : v2;
+        if (frame == null) {
+            return false;
+        }
+        events.increment();
+        ch.connection.deliver(ch, frame);
+        if (events.triggered()) {
+            // The dispatcher sends the frame straight to the transport (fastlane) and :update_rate_counter
+            // to the channel process, which, when the tenant's rate is triggered, pushes the system error
+            // and stops: phx_close. guess: so the client still gets this frame, then system + phx_close.
+            ch.connection.shutdownChannel(ch, TOO_MANY_MESSAGES, Refusal.CHANNEL_EVENTS_RATE_LIMITED);
+        }
+        return true;
+    }
+
+    /**
+     * One message of the REST batch endpoint: one event for the message itself, then the text broadcast
+     * {@code [null,null,"realtime:<topic>","broadcast",{"event","meta"?,"payload","type"}]} (a Phoenix Broadcast,
+     * so v2 subscribers get text too) to every channel on the topic with the same privacy. guess: private messages
+     * are not checked against RLS on realtime.messages (broadcast.write); every private channel gets them.
+     */
+    void restBroadcast(RestBroadcast.Message m) {
+        events.increment();
+        ObjectNode payload = Json.object();
+        // Jason writes the small map in key order.
+        payload.put("event", m.event());
+        if (m.id() != null) {
+            payload.putObject("meta").put("id", m.id());
+        }
+        payload.set("payload", StandInConnection.sortKeys(m.payload()));
+        payload.put("type", Events.BROADCAST);
+        String topic = Events.TOPIC_PREFIX + m.topic();
+        PhoenixMessage out = new PhoenixMessage(null, null, topic, Events.BROADCAST, payload);
+        broadcastToTopic(topic, m.isPrivate(), V1Codec.INSTANCE.encodeServerMessage(out),
+                V2Codec.INSTANCE.encodeServerMessage(out));
     }
 
     /** A broadcast received from a client: one event. */
