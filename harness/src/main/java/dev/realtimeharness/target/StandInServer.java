@@ -1,10 +1,12 @@
 package dev.realtimeharness.target;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.realtimeharness.protocol.Events;
 import dev.realtimeharness.protocol.Json;
 import dev.realtimeharness.protocol.PhoenixCodec;
 import dev.realtimeharness.protocol.PhoenixMessage;
+import dev.realtimeharness.protocol.UserBroadcast;
 import dev.realtimeharness.protocol.V1Codec;
 import dev.realtimeharness.protocol.V2Codec;
 import dev.realtimeharness.protocol.Vsn;
@@ -26,6 +28,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
@@ -58,6 +61,8 @@ public final class StandInServer implements AutoCloseable {
     public static final long IDLE_TIMEOUT_SECONDS = 60;
     static final String TOO_MANY_MESSAGES = "Too many messages per second";
     static final String ANON = "anon";
+    static final String REALTIME_SCHEMA = "realtime";
+    static final String MESSAGES_TABLE = "messages";
     static final String ANON_CLAIMS = "{\"role\":\"anon\"}";
 
     private final StandInConfig config;
@@ -185,6 +190,11 @@ public final class StandInServer implements AutoCloseable {
      * subscriber's event loop.
      */
     public void publishChange(ChangeEvent e) {
+        if (REALTIME_SCHEMA.equals(e.schema()) && MESSAGES_TABLE.equals(e.table())) {
+            // Broadcast from the database, never postgres_changes.
+            databaseBroadcast(e);
+            return;
+        }
         if (events.triggered()) {
             // The server's poller skips DB changes while the tenant's events rate is triggered
             // (MessagePerSecondRateLimitReached: Too many postgres changes messages per second): no frame, no
@@ -230,6 +240,45 @@ public final class StandInServer implements AutoCloseable {
             events.increment();
             ch.connection.deliver(ch, payload.frame(ch.connection.codec(), ch.topic, ids));
         }
+    }
+
+    /**
+     * A realtime.messages INSERT with extension 'broadcast' (realtime.send) becomes a UserBroadcast{topic:
+     * "realtime:"+topic, user_event: event, metadata {"id": row id}, JSON payload}: v2 subscribers get binary kind 4,
+     * v1 subscribers JSON with "meta" (protocol.md §6). Private rows go to private channels only, public rows to
+     * public ones. guess: private channels get them without the RLS check on realtime.messages the server does.
+     * Other rows of the table (other extensions, updates, deletes) are ignored.
+     */
+    private void databaseBroadcast(ChangeEvent e) {
+        Map<String, Object> row = e.record();
+        if (!ChangeEvent.INSERT.equals(e.type()) || row == null || !"broadcast".equals(row.get("extension"))
+                || row.get("topic") == null) {
+            return;
+        }
+        if (events.triggered()) {
+            // guess: database broadcasts are skipped while the events rate is triggered, like DB changes.
+            refused(Refusal.DB_BROADCAST_SKIPPED_EVENTS_RATE_LIMITED);
+            return;
+        }
+        // The message itself is an event, and so is each delivery.
+        events.increment();
+        String topic = Events.TOPIC_PREFIX + row.get("topic");
+        Object event = row.get("event");
+        ObjectNode meta = Json.object();
+        meta.put("id", String.valueOf(row.get("id")));
+        Object payload = row.get("payload");
+        byte[] payloadBytes;
+        if (payload instanceof JsonNode n) {
+            // The server decodes the jsonb into a map and Jason encodes it again, small maps in key order.
+            payloadBytes = StandInConnection.sortKeys(n).toString().getBytes(StandardCharsets.UTF_8);
+        } else {
+            payloadBytes = payload == null ? "{}".getBytes(StandardCharsets.UTF_8)
+                    : payload.toString().getBytes(StandardCharsets.UTF_8);
+        }
+        UserBroadcast ub = new UserBroadcast(null, null, topic, event == null ? "" : event.toString(),
+                meta.toString().getBytes(StandardCharsets.UTF_8), true, payloadBytes);
+        broadcastToTopic(topic, Boolean.TRUE.equals(row.get("private")), V1Codec.INSTANCE.encodeUserBroadcast(ub),
+                V2Codec.INSTANCE.encodeUserBroadcast(ub));
     }
 
     /**
