@@ -10,9 +10,11 @@
 // Diagnostics (the client's own log, when --verbose) go to stderr.
 //
 // Usage: node check.mjs --ws-url ws://127.0.0.1:P/realtime/v1/websocket --apikey JWT --driver UUID
-//                       [--vsn 2.0.0|1.0.0] [--timeout-ms 20000] [--linger-ms 500] [--verbose]
-// Each option may also come from the environment: RT_WS_URL, RT_APIKEY, RT_DRIVER, RT_VSN, RT_TIMEOUT_MS,
-// RT_LINGER_MS, RT_VERBOSE=1.
+//                       [--access-token JWT] [--vsn 2.0.0|1.0.0] [--timeout-ms 20000] [--linger-ms 500] [--verbose]
+// --access-token is the signed-in user's JWT the channels join with (client.setAuth); without it they join with the
+// apikey, which sees nothing of a table with row-level security such as public.orders.
+// Each option may also come from the environment: RT_WS_URL, RT_APIKEY, RT_ACCESS_TOKEN, RT_DRIVER, RT_VSN,
+// RT_TIMEOUT_MS, RT_LINGER_MS, RT_VERBOSE=1.
 import { RealtimeClient } from '@supabase/realtime-js';
 // Node 20 has no global WebSocket: the ws package is the transport.
 import WebSocket from 'ws';
@@ -21,6 +23,7 @@ function options(argv, env) {
   const o = {
     wsUrl: env.RT_WS_URL,
     apikey: env.RT_APIKEY,
+    accessToken: env.RT_ACCESS_TOKEN,
     driver: env.RT_DRIVER,
     vsn: env.RT_VSN || '2.0.0',
     timeoutMs: Number(env.RT_TIMEOUT_MS || 20000),
@@ -38,6 +41,7 @@ function options(argv, env) {
     switch (a) {
       case '--ws-url': o.wsUrl = value(); break;
       case '--apikey': o.apikey = value(); break;
+      case '--access-token': o.accessToken = value(); break;
       case '--driver': o.driver = value(); break;
       case '--vsn': o.vsn = value(); break;
       case '--timeout-ms': o.timeoutMs = Number(value()); break;
@@ -111,6 +115,10 @@ const client = new RealtimeClient(endpoint, {
     : undefined,
 });
 emit({ endpoint: client.endpointURL(), vsn: opts.vsn });
+if (opts.accessToken) {
+  // Every channel's phx_join then carries it as access_token.
+  await client.setAuth(opts.accessToken);
+}
 
 const got = { postgresChanges: 0, broadcast: 0 };
 let finishing = false;

@@ -35,6 +35,8 @@ import org.slf4j.LoggerFactory;
 public final class ChangeCapture implements AutoCloseable {
 
     public static final String PUBLICATION = "supabase_realtime";
+    /** Where Realtime reads database broadcasts (realtime.messages inserts) from, separate from postgres_changes. */
+    public static final String MESSAGES_PUBLICATION = "supabase_realtime_messages_publication";
     public static final String THREAD_NAME = "change-capture";
 
     private static final Logger log = LoggerFactory.getLogger(ChangeCapture.class);
@@ -66,14 +68,17 @@ public final class ChangeCapture implements AutoCloseable {
         thread.setDaemon(true);
     }
 
-    /** Captures the {@value #PUBLICATION} publication of the embedded database. */
+    /**
+     * Captures the {@value #PUBLICATION} and {@value #MESSAGES_PUBLICATION} publications of the embedded database,
+     * in one stream: commit order holds across both.
+     */
     public static ChangeCapture start(EmbeddedDatabase db, Consumer<ChangeEvent> consumer) throws SQLException {
-        return start(db.jdbcUrl(), db.user(), db.password(), PUBLICATION, consumer);
+        return start(db.jdbcUrl(), db.user(), db.password(), PUBLICATION + "," + MESSAGES_PUBLICATION, consumer);
     }
 
     /**
-     * Captures {@code publication} of any PostgreSQL 10+ with wal_level=logical; {@code user} needs the
-     * REPLICATION attribute.
+     * Captures {@code publication} (one name, or several separated by commas, all of which must exist) of any
+     * PostgreSQL 10+ with wal_level=logical; {@code user} needs the REPLICATION attribute.
      */
     public static ChangeCapture start(String jdbcUrl, String user, String password, String publication,
             Consumer<ChangeEvent> consumer) throws SQLException {

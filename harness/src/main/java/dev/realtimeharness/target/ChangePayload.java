@@ -69,7 +69,8 @@ final class ChangePayload {
             } else {
                 g.writeStringField("commit_timestamp", COMMIT_TIMESTAMP.format(e.commitTimestamp()));
             }
-            // The stand-in never produces the server's 400/401/413 errors (no RLS, no size cap).
+            // The stand-in never produces the server's 400/401/413 errors: a row RLS hides is not delivered, a table
+            // without a primary key under RLS delivers nothing, and there is no size cap.
             g.writeNullField("errors");
             if (!"INSERT".equals(type)) {
                 // guess: an UPDATE without an old tuple (default replica identity, key unchanged) still has

@@ -113,8 +113,10 @@ public final class EmbeddedDatabase implements AutoCloseable {
         try (Connection admin = postgres.getPostgresDatabase().getConnection();
                 Statement st = admin.createStatement()) {
             // Not a superuser, like the roles a real Supabase project hands out: REPLICATION for the
-            // change capture, and owning the database gives CREATE there and on schema public.
-            st.execute("create role " + USER + " login replication password '" + password + "'");
+            // change capture, owning the database gives CREATE there and on schema public, and
+            // CREATEROLE lets sql/002_auth_rls.sql create anon and authenticated and make itself a
+            // member of both, so the stand-in's RLS checks can SET ROLE to them.
+            st.execute("create role " + USER + " login replication createrole password '" + password + "'");
             st.execute("alter database " + DATABASE + " owner to " + USER);
 
             try (Connection c = connect()) {

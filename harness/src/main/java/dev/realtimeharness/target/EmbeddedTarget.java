@@ -39,6 +39,7 @@ public final class EmbeddedTarget implements AutoCloseable {
         StandInServer server = null;
         try {
             server = StandInServer.start(config);
+            server.useRowSecurity(db.dataSource());
             ChangeCapture capture = ChangeCapture.start(db, server::publishChange);
             log.info("embedded target up: {} / {}", server.wsUrl(), db.jdbcUrl());
             return new EmbeddedTarget(db, server, capture, secret, dev.realtimeharness.auth.Jwt.anonKey(secret));

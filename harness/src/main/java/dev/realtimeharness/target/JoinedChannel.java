@@ -17,55 +17,75 @@ final class JoinedChannel {
     final String joinRef;
     final boolean self;
     final boolean ack;
+    /** config.private: private channels get only private broadcasts and public ones only public broadcasts. */
+    final boolean isPrivate;
     /** Empty when none were requested or their filters did not parse (the server then subscribes nothing). */
     final List<PostgresBinding> bindings;
     volatile boolean closed;
     // The channel's token and its claims (verified when the server has a JWT secret; read unverified, or empty,
     // when it has none). Written by the owning event loop only.
-    private volatile String accessToken;
-    private volatile ObjectNode claims;
+    // One volatile snapshot, so a reader on another thread never pairs one token's claims with another's JSON.
+    private volatile Auth auth;
     // The pending token-expiry check (confirm_token); owned by the event loop, cancelled from unregister.
     private volatile ScheduledFuture<?> tokenCheck;
 
     JoinedChannel(StandInConnection connection, String topic, String joinRef, boolean self, boolean ack,
             List<PostgresBinding> bindings) {
+        this(connection, topic, joinRef, self, ack, false, bindings);
+    }
+
+    JoinedChannel(StandInConnection connection, String topic, String joinRef, boolean self, boolean ack,
+            boolean isPrivate, List<PostgresBinding> bindings) {
         this.connection = connection;
         this.topic = topic;
         this.subTopic = topic.substring(dev.realtimeharness.protocol.Events.TOPIC_PREFIX.length());
         this.joinRef = joinRef;
         this.self = self;
         this.ack = ack;
+        this.isPrivate = isPrivate;
         this.bindings = List.copyOf(bindings);
-        this.claims = dev.realtimeharness.protocol.Json.object();
+        this.auth = new Auth(null, dev.realtimeharness.protocol.Json.object(), "{}");
+    }
+
+    /** {@code claimsJson} is the claims serialized once: RLS checks group channels by it for every change. */
+    record Auth(String token, ObjectNode claims, String claimsJson) {
+        String role() {
+            return text(claims.get("role"));
+        }
     }
 
     void authorize(String token, ObjectNode verifiedClaims) {
-        this.accessToken = token;
-        this.claims = verifiedClaims == null ? dev.realtimeharness.protocol.Json.object() : verifiedClaims;
+        ObjectNode c = verifiedClaims == null ? dev.realtimeharness.protocol.Json.object() : verifiedClaims;
+        this.auth = new Auth(token, c, c.toString());
     }
 
     String accessToken() {
-        return accessToken;
+        return auth.token();
+    }
+
+    /** The token, claims and claims JSON as one consistent snapshot. */
+    Auth auth() {
+        return auth;
     }
 
     /** The claims of the channel's token: what RLS would run with. Never null; do not modify. */
     ObjectNode claims() {
-        return claims;
+        return auth.claims();
     }
 
     /** The {@code role} claim, or null. */
     String role() {
-        return text(claims.get("role"));
+        return auth.role();
     }
 
     /** The {@code sub} claim, or null. */
     String sub() {
-        return text(claims.get("sub"));
+        return text(auth.claims().get("sub"));
     }
 
     /** The full claims as JSON, as the server sets {@code request.jwt.claims}. */
     String claimsJson() {
-        return claims.toString();
+        return auth.claimsJson();
     }
 
     void tokenCheck(ScheduledFuture<?> f) {

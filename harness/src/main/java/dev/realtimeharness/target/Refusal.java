@@ -37,5 +37,13 @@ public enum Refusal {
     /** A channel shut down by the events-per-second limit: system error, phx_close. */
     CHANNEL_EVENTS_RATE_LIMITED,
     /** A database change skipped (delivered to no channel) while the events-per-second limit was triggered. */
-    CHANGE_SKIPPED_EVENTS_RATE_LIMITED
+    CHANGE_SKIPPED_EVENTS_RATE_LIMITED,
+    /** REST broadcast: HTTP 401 "Unauthorized" (no token, or it failed verification). */
+    REST_UNAUTHORIZED,
+    /** REST broadcast: HTTP 429 "Too many requests" while the events-per-second limit was triggered. */
+    REST_EVENTS_RATE_LIMITED,
+    /** A database broadcast (realtime.messages insert) skipped while the events-per-second limit was triggered. */
+    DB_BROADCAST_SKIPPED_EVENTS_RATE_LIMITED,
+    /** Presence: "Client presence rate limit exceeded" (more than 5 calls per 30 s): system error, phx_close. */
+    PRESENCE_CLIENT_RATE_LIMITED
 }

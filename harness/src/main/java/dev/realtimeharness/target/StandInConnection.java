@@ -269,6 +269,9 @@ final class StandInConnection extends SimpleChannelInboundHandler<WebSocketFrame
         boolean self = flexibleBoolean(config.path("broadcast").get("self"));
         boolean ack = flexibleBoolean(config.path("broadcast").get("ack"));
         boolean presence = flexibleBoolean(config.path("presence").get("enabled"));
+        // guess: the server lets a private channel join only when RLS on realtime.messages grants read for the
+        // topic; the stand-in lets every private join through (it has no realtime.messages policies).
+        boolean isPrivate = flexibleBoolean(config.get("private"));
 
         JsonNode requested = config.path("postgres_changes");
         ArrayNode echoed = Json.NODES.arrayNode();
@@ -294,7 +297,7 @@ final class StandInConnection extends SimpleChannelInboundHandler<WebSocketFrame
             // The server's one postgres_subscribe covers all bindings; when it fails nothing is subscribed.
             bindings.clear();
         }
-        JoinedChannel ch = new JoinedChannel(this, topic, m.joinRef(), self, ack, bindings);
+        JoinedChannel ch = new JoinedChannel(this, topic, m.joinRef(), self, ack, isPrivate, bindings);
         ch.authorize(token, claims);
         channels.put(topic, ch);
         server.register(ch);

@@ -1,6 +1,14 @@
 package dev.realtimeharness.target;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.realtimeharness.protocol.Events;
+import dev.realtimeharness.protocol.Json;
 import dev.realtimeharness.protocol.PhoenixCodec;
+import dev.realtimeharness.protocol.PhoenixMessage;
+import dev.realtimeharness.protocol.UserBroadcast;
+import dev.realtimeharness.protocol.V1Codec;
+import dev.realtimeharness.protocol.V2Codec;
 import dev.realtimeharness.protocol.Vsn;
 import dev.realtimeharness.protocol.WireFrame;
 import io.netty.bootstrap.ServerBootstrap;
@@ -20,7 +28,9 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -30,6 +40,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,6 +60,10 @@ public final class StandInServer implements AutoCloseable {
     /** Phoenix's websocket timeout default: a socket that receives nothing for this long is closed. */
     public static final long IDLE_TIMEOUT_SECONDS = 60;
     static final String TOO_MANY_MESSAGES = "Too many messages per second";
+    static final String ANON = "anon";
+    static final String REALTIME_SCHEMA = "realtime";
+    static final String MESSAGES_TABLE = "messages";
+    static final String ANON_CLAIMS = "{\"role\":\"anon\"}";
 
     private final StandInConfig config;
     private final EventLoopGroup group;
@@ -67,6 +82,9 @@ public final class StandInServer implements AutoCloseable {
     private final LongAdder deliveriesDropped = new LongAdder();
     private final LongAdder writesWhileUnwritable = new LongAdder();
     private final LongAdder malformedFrames = new LongAdder();
+    private final LongAdder rlsHidden = new LongAdder();
+    // Set once before changes flow; used by the capture thread only.
+    private volatile RowSecurity rowSecurity;
     private final AtomicLong nextMalformedLogNanos = new AtomicLong(System.nanoTime());
 
     // Tenant limits (protocol.md §9): one tenant per stand-in.
@@ -172,6 +190,11 @@ public final class StandInServer implements AutoCloseable {
      * subscriber's event loop.
      */
     public void publishChange(ChangeEvent e) {
+        if (REALTIME_SCHEMA.equals(e.schema()) && MESSAGES_TABLE.equals(e.table())) {
+            // Broadcast from the database, never postgres_changes.
+            databaseBroadcast(e);
+            return;
+        }
         if (events.triggered()) {
             // The server's poller skips DB changes while the tenant's events rate is triggered
             // (MessagePerSecondRateLimitReached: Too many postgres changes messages per second): no frame, no
@@ -180,6 +203,10 @@ public final class StandInServer implements AutoCloseable {
             refused(Refusal.CHANGE_SKIPPED_EVENTS_RATE_LIMITED);
             return;
         }
+        RowSecurity rls = rowSecurity;
+        RowSecurity.Table table = null;
+        boolean check = false;
+        Map<String, Boolean> verdicts = null;
         ChangePayload payload = null;
         for (JoinedChannel ch : withChanges) {
             if (ch.closed) {
@@ -190,12 +217,112 @@ public final class StandInServer implements AutoCloseable {
                 continue;
             }
             if (payload == null) {
-                payload = ChangePayload.of(e);
+                ChangeEvent out = e;
+                if (rls != null) {
+                    table = rls.table(e.schema(), e.table());
+                    if (table.rls()) {
+                        if (ChangeEvent.DELETE.equals(e.type())) {
+                            // apply_rls does not check DELETEs; it limits their old_record to the key instead.
+                            out = table.limitOldRecordToKey(e);
+                        } else {
+                            check = true;
+                            verdicts = new HashMap<>();
+                        }
+                    }
+                }
+                payload = ChangePayload.of(out);
+            }
+            if (check && !visible(rls, table, e, ch, verdicts)) {
+                rlsHidden.increment();
+                continue;
             }
             // Every message delivered to a subscriber channel is an event.
             events.increment();
             ch.connection.deliver(ch, payload.frame(ch.connection.codec(), ch.topic, ids));
         }
+    }
+
+    /**
+     * A realtime.messages INSERT with extension 'broadcast' (realtime.send) becomes a UserBroadcast{topic:
+     * "realtime:"+topic, user_event: event, metadata {"id": row id}, JSON payload}: v2 subscribers get binary kind 4,
+     * v1 subscribers JSON with "meta" (protocol.md §6). Private rows go to private channels only, public rows to
+     * public ones. guess: private channels get them without the RLS check on realtime.messages the server does.
+     * Other rows of the table (other extensions, updates, deletes) are ignored.
+     */
+    private void databaseBroadcast(ChangeEvent e) {
+        Map<String, Object> row = e.record();
+        if (!ChangeEvent.INSERT.equals(e.type()) || row == null || !"broadcast".equals(row.get("extension"))
+                || row.get("topic") == null) {
+            return;
+        }
+        if (events.triggered()) {
+            // guess: database broadcasts are skipped while the events rate is triggered, like DB changes.
+            refused(Refusal.DB_BROADCAST_SKIPPED_EVENTS_RATE_LIMITED);
+            return;
+        }
+        // The message itself is an event, and so is each delivery.
+        events.increment();
+        String topic = Events.TOPIC_PREFIX + row.get("topic");
+        Object event = row.get("event");
+        ObjectNode meta = Json.object();
+        meta.put("id", String.valueOf(row.get("id")));
+        Object payload = row.get("payload");
+        byte[] payloadBytes;
+        if (payload instanceof JsonNode n) {
+            // The server decodes the jsonb into a map and Jason encodes it again, small maps in key order.
+            payloadBytes = StandInConnection.sortKeys(n).toString().getBytes(StandardCharsets.UTF_8);
+        } else {
+            payloadBytes = payload == null ? "{}".getBytes(StandardCharsets.UTF_8)
+                    : payload.toString().getBytes(StandardCharsets.UTF_8);
+        }
+        UserBroadcast ub = new UserBroadcast(null, null, topic, event == null ? "" : event.toString(),
+                meta.toString().getBytes(StandardCharsets.UTF_8), true, payloadBytes);
+        broadcastToTopic(topic, Boolean.TRUE.equals(row.get("private")), V1Codec.INSTANCE.encodeUserBroadcast(ub),
+                V2Codec.INSTANCE.encodeUserBroadcast(ub));
+    }
+
+    /**
+     * One RLS query per change and distinct claims: the channels of one user (same token claims) share the verdict,
+     * as apply_rls checks once per subscriber role and claims.
+     */
+    private boolean visible(RowSecurity rls, RowSecurity.Table table, ChangeEvent e, JoinedChannel ch,
+            Map<String, Boolean> verdicts) {
+        String role;
+        String claimsJson;
+        if (config.authEnabled()) {
+            JoinedChannel.Auth auth = ch.auth();
+            role = auth.role();
+            claimsJson = auth.claimsJson();
+        } else {
+            // Without a secret no token is trusted: every subscriber is anon.
+            role = ANON;
+            claimsJson = ANON_CLAIMS;
+        }
+        Boolean v = verdicts.get(claimsJson);
+        if (v == null) {
+            v = rls.visible(table, e, role, claimsJson);
+            verdicts.put(claimsJson, v);
+        }
+        return v;
+    }
+
+    /**
+     * Checks postgres_changes of tables with row-level security under each subscriber's claims, on a connection of
+     * its own from {@code dataSource}. Call before changes flow; the server closes that connection.
+     */
+    public void useRowSecurity(DataSource dataSource) {
+        this.rowSecurity = new RowSecurity(dataSource);
+    }
+
+    /** RLS visibility queries run so far: one per change and distinct subscriber claims. */
+    public long rlsQueries() {
+        RowSecurity r = rowSecurity;
+        return r == null ? 0 : r.queries();
+    }
+
+    /** postgres_changes not delivered to a matching channel because RLS hid the row from its claims. */
+    public long rlsHidden() {
+        return rlsHidden.sum();
     }
 
     /**
@@ -212,18 +339,69 @@ public final class StandInServer implements AutoCloseable {
             if (ch.closed || (ch == sender && !sender.self)) {
                 continue;
             }
-            WireFrame frame = ch.connection.vsn() == Vsn.V1 ? v1 : v2;
-            if (frame != null) {
-                events.increment();
-                ch.connection.deliver(ch, frame);
-                if (events.triggered()) {
-                    // The dispatcher sends the frame straight to the transport (fastlane) and :update_rate_counter
-                    // to the channel process, which, when the tenant's rate is triggered, pushes the system error
-                    // and stops: phx_close. guess: so the client still gets this frame, then system + phx_close.
-                    ch.connection.shutdownChannel(ch, TOO_MANY_MESSAGES, Refusal.CHANNEL_EVENTS_RATE_LIMITED);
-                }
+            deliverBroadcast(ch, v1, v2);
+        }
+    }
+
+    /**
+     * Fans a broadcast that did not come from a channel (the REST endpoint, the database) out to every channel
+     * joined to {@code topic}: public messages to public channels, private ones to private channels only.
+     *
+     * @return the channels it was handed to
+     */
+    int broadcastToTopic(String topic, boolean isPrivate, WireFrame v1, WireFrame v2) {
+        Set<JoinedChannel> subscribers = byTopic.get(topic);
+        if (subscribers == null) {
+            return 0;
+        }
+        int n = 0;
+        for (JoinedChannel ch : subscribers) {
+            if (ch.closed || ch.isPrivate != isPrivate) {
+                continue;
+            }
+            if (deliverBroadcast(ch, v1, v2)) {
+                n++;
             }
         }
+        return n;
+    }
+
+    private boolean deliverBroadcast(JoinedChannel ch, WireFrame v1, WireFrame v2) {
+        WireFrame frame = ch.connection.vsn() == Vsn.V1 ? v1 : v2;
+        if (frame == null) {
+            return false;
+        }
+        events.increment();
+        ch.connection.deliver(ch, frame);
+        if (events.triggered()) {
+            // The dispatcher sends the frame straight to the transport (fastlane) and :update_rate_counter
+            // to the channel process, which, when the tenant's rate is triggered, pushes the system error
+            // and stops: phx_close. guess: so the client still gets this frame, then system + phx_close.
+            ch.connection.shutdownChannel(ch, TOO_MANY_MESSAGES, Refusal.CHANNEL_EVENTS_RATE_LIMITED);
+        }
+        return true;
+    }
+
+    /**
+     * One message of the REST batch endpoint: one event for the message itself, then the text broadcast
+     * {@code [null,null,"realtime:<topic>","broadcast",{"event","meta"?,"payload","type"}]} (a Phoenix Broadcast,
+     * so v2 subscribers get text too) to every channel on the topic with the same privacy. guess: private messages
+     * are not checked against RLS on realtime.messages (broadcast.write); every private channel gets them.
+     */
+    void restBroadcast(RestBroadcast.Message m) {
+        events.increment();
+        ObjectNode payload = Json.object();
+        // Jason writes the small map in key order.
+        payload.put("event", m.event());
+        if (m.id() != null) {
+            payload.putObject("meta").put("id", m.id());
+        }
+        payload.set("payload", StandInConnection.sortKeys(m.payload()));
+        payload.put("type", Events.BROADCAST);
+        String topic = Events.TOPIC_PREFIX + m.topic();
+        PhoenixMessage out = new PhoenixMessage(null, null, topic, Events.BROADCAST, payload);
+        broadcastToTopic(topic, m.isPrivate(), V1Codec.INSTANCE.encodeServerMessage(out),
+                V2Codec.INSTANCE.encodeServerMessage(out));
     }
 
     /** A broadcast received from a client: one event. */
@@ -395,6 +573,11 @@ public final class StandInServer implements AutoCloseable {
             c.channel().close();
         }
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+        RowSecurity r = rowSecurity;
+        if (r != null) {
+            // The capture that used it has stopped before the server closes (EmbeddedTarget closes it first).
+            r.close();
+        }
         log.info("stand-in Realtime on port {} stopped: {} frames delivered, {} dropped", port, framesDelivered(),
                 deliveriesDropped());
     }

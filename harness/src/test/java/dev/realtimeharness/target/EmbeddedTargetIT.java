@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.realtimeharness.auth.Jwt;
 import dev.realtimeharness.scenario.Drivers;
 import dev.realtimeharness.scenario.EmbeddedConfig;
 import java.sql.Connection;
@@ -46,9 +47,16 @@ class EmbeddedTargetIT {
         return k;
     }
 
+    /** A driver's signed-in token: orders has RLS (sql/002_auth_rls.sql), so only it sees the driver's rows. */
+    static String driverToken(String driverId) {
+        Instant now = Instant.now();
+        return Jwt.userToken(driverId, target.jwtSecret(), now, now.plusSeconds(3600));
+    }
+
     WsTestClient subscribe(String topic, String driverFilter) throws Exception {
         WsTestClient ws = WsTestClient.connect(target.wsUrl() + "?apikey=" + target.apikey() + "&vsn=2.0.0");
-        ws.send("[\"3\",\"3\",\"" + topic + "\",\"phx_join\",{\"config\":{\"broadcast\":{\"ack\":false,\"self\":false},"
+        ws.send("[\"3\",\"3\",\"" + topic + "\",\"phx_join\",{\"access_token\":\"" + driverToken(driverFilter)
+                + "\",\"config\":{\"broadcast\":{\"ack\":false,\"self\":false},"
                 + "\"presence\":{\"key\":\"\",\"enabled\":false},\"postgres_changes\":[{\"event\":\"*\","
                 + "\"schema\":\"public\",\"table\":\"orders\",\"filter\":\"driver_id=eq." + driverFilter + "\"}],"
                 + "\"private\":false}}]");

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.realtimeharness.auth.Jwt;
 import dev.realtimeharness.scenario.Drivers;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -84,7 +85,7 @@ class RealtimeJsIT {
                     TARGET_START, target.isAlive(), out.all(), Files.readString(targetStderr));
         }
         info = JSON.readTree(line);
-        for (String key : List.of("wsUrl", "dbUrl", "apikey")) {
+        for (String key : List.of("wsUrl", "dbUrl", "apikey", "jwtSecret")) {
             assertThat(info.path(key).isTextual()).as("%s in %s", key, line).isTrue();
         }
     }
@@ -109,6 +110,9 @@ class RealtimeJsIT {
         Process node = new ProcessBuilder("node", "check.mjs",
                 "--ws-url", info.get("wsUrl").asText(),
                 "--apikey", info.get("apikey").asText(),
+                // public.orders has RLS: only driver 1's own token sees driver 1's rows.
+                "--access-token", Jwt.userToken(DRIVER_1, info.get("jwtSecret").asText(), Instant.now(),
+                        Instant.now().plusSeconds(3600)),
                 "--driver", DRIVER_1,
                 "--vsn", vsn,
                 "--timeout-ms", "20000",
