@@ -87,7 +87,8 @@ class SmokeRunIT {
     }
 
     @ParameterizedTest(name = "publish via {0} over vsn {1}")
-    @CsvSource({"broadcast, 2.0.0", "broadcast, 1.0.0", "postgres, 1.0.0"})
+    @CsvSource({"broadcast, 2.0.0", "broadcast, 1.0.0", "postgres, 1.0.0", "rest, 2.0.0", "rest, 1.0.0",
+        "db-broadcast, 2.0.0", "db-broadcast, 1.0.0"})
     void everyPublishPathAndSerializerDeliversEveryExpectedMessage(String via, String vsn) throws Exception {
         Outcome o = run("smoke-" + via + "-" + vsn, List.of("publish.via=" + via, "protocol.vsn=" + vsn));
         assertThat(o.exit()).as(o.stderr()).isEqualTo(ExitCodes.PASSED);
