@@ -22,6 +22,10 @@ final class JoinedChannel {
     /** Empty when none were requested or their filters did not parse (the server then subscribes nothing). */
     final List<PostgresBinding> bindings;
     volatile boolean closed;
+    /** The join's presence.key, or a generated uuid; set by the join before the channel is registered. */
+    volatile String presenceKey;
+    /** presence.enabled at join, or set by the first track: the channel gets presence_state and presence_diff. */
+    volatile boolean presenceEnabled;
     // The channel's token and its claims (verified when the server has a JWT secret; read unverified, or empty,
     // when it has none). Written by the owning event loop only.
     // One volatile snapshot, so a reader on another thread never pairs one token's claims with another's JSON.

@@ -57,6 +57,11 @@ final class StandInConnection extends SimpleChannelInboundHandler<WebSocketFrame
     static final String TOO_MANY_CHANNELS = "ChannelRateLimitReached: Too many channels";
     /** Phoenix 1.8.11 closes a socket told to "disconnect" with 1001 (protocol.md §4). */
     static final int CLOSE_GOING_AWAY = 1001;
+    static final String PRESENCE_RATE_LIMITED = "Client presence rate limit exceeded";
+    static final String PRESENCE_NOT_A_MAP = "Presence track payload must be a map";
+    /** CLIENT_PRESENCE_MAX_CALLS and CLIENT_PRESENCE_WINDOW_MS, the server's defaults. */
+    static final int CLIENT_PRESENCE_MAX_CALLS = 5;
+    static final long CLIENT_PRESENCE_WINDOW_MS = 30_000;
     /** Opaque keys (sb_publishable_…, sb_secret_…) that the server swaps for the apikey token. */
     private static final String OPAQUE_KEY_PREFIX = "sb_";
 
@@ -69,6 +74,8 @@ final class StandInConnection extends SimpleChannelInboundHandler<WebSocketFrame
     private Channel channel;
     private boolean opened;
     private boolean countedAsUser;
+    // Presence calls in the current window (nanoTime), event-loop confined.
+    private final ArrayDeque<Long> presenceCalls = new ArrayDeque<>();
 
     // Deliveries waiting for their due time, in due-time order: appended under the lock (the due time is clamped to
     // the previous one, so one socket never reorders frames, as neither TCP nor a channel process would) and
@@ -197,9 +204,7 @@ final class StandInConnection extends SimpleChannelInboundHandler<WebSocketFrame
             case Events.BROADCAST -> handleTextBroadcast(ch, m);
             // The server never replies to access_token.
             case Events.ACCESS_TOKEN -> accessToken(ch, m);
-            // guess: presence is not modelled; track/untrack get the ok reply the server sends for a valid track,
-            // but no presence_diff is ever pushed.
-            case Events.PRESENCE -> send(Messages.reply(m.joinRef(), m.ref(), m.topic(), "ok", Json.object()));
+            case Events.PRESENCE -> presence(ch, m);
             // guess: the real channel's handle_in has no catch-all; ignoring keeps the socket up.
             default -> log.debug("ignoring event '{}' on {}", m.event(), m.topic());
         }
@@ -299,6 +304,11 @@ final class StandInConnection extends SimpleChannelInboundHandler<WebSocketFrame
         }
         JoinedChannel ch = new JoinedChannel(this, topic, m.joinRef(), self, ack, isPrivate, bindings);
         ch.authorize(token, claims);
+        JsonNode presenceKey = config.path("presence").get("key");
+        // guess: the server generates a uuid1; a random uuid has the same shape.
+        ch.presenceKey = presenceKey != null && presenceKey.isTextual() && !presenceKey.textValue().isEmpty()
+                ? presenceKey.textValue() : java.util.UUID.randomUUID().toString();
+        ch.presenceEnabled = presence;
         channels.put(topic, ch);
         server.register(ch);
         if (!countedAsUser) {
@@ -311,8 +321,7 @@ final class StandInConnection extends SimpleChannelInboundHandler<WebSocketFrame
         response.set("postgres_changes", echoed);
         send(Messages.reply(m.joinRef(), m.ref(), topic, "ok", response));
         if (presence) {
-            // guess: presence is not modelled, so the state pushed after the join is always empty.
-            send(new PhoenixMessage(m.joinRef(), null, topic, Events.PRESENCE_STATE, Json.object()));
+            send(new PhoenixMessage(m.joinRef(), null, topic, Events.PRESENCE_STATE, server.presenceState(topic)));
         }
         if (wantsChanges) {
             SystemMessage sys = filterError == null
@@ -488,6 +497,58 @@ final class StandInConnection extends SimpleChannelInboundHandler<WebSocketFrame
             server.unregister(ch);
             send(new PhoenixMessage(ch.joinRef, ch.joinRef, ch.topic, Events.CLOSE, Json.object()));
         }
+    }
+
+    // ---- presence ----------------------------------------------------------------------------------------------
+
+    /**
+     * A {@code presence} push (protocol.md §7): track (payload must be a map) or untrack, replied ok {} before the
+     * diff goes out; more than {@value #CLIENT_PRESENCE_MAX_CALLS} calls in {@value #CLIENT_PRESENCE_WINDOW_MS} ms
+     * shut the channel down with "Client presence rate limit exceeded".
+     */
+    private void presence(JoinedChannel ch, PhoenixMessage m) {
+        if (!presenceCallAllowed()) {
+            // guess: no reply to the refused call; the system error and phx_close say it all.
+            shutdownChannel(ch, PRESENCE_RATE_LIMITED, Refusal.PRESENCE_CLIENT_RATE_LIMITED);
+            return;
+        }
+        JsonNode payload = m.payload() == null ? Json.object() : m.payload();
+        String event = payload.path("event").asText("");
+        switch (event) {
+            case "track" -> {
+                JsonNode meta = payload.get("payload");
+                if (meta == null || !meta.isObject()) {
+                    ObjectNode response = Json.object();
+                    response.put("reason", PRESENCE_NOT_A_MAP);
+                    send(Messages.reply(m.joinRef(), m.ref(), m.topic(), "error", response));
+                    return;
+                }
+                // Tracking enables presence for the channel.
+                ch.presenceEnabled = true;
+                send(Messages.reply(m.joinRef(), m.ref(), m.topic(), "ok", Json.object()));
+                server.presenceTrack(ch, (ObjectNode) meta);
+            }
+            case "untrack" -> {
+                send(Messages.reply(m.joinRef(), m.ref(), m.topic(), "ok", Json.object()));
+                server.presenceUntrack(ch);
+            }
+            // The server logs UnknownPresenceEvent and replies with an error. guess: an empty response.
+            default -> send(Messages.reply(m.joinRef(), m.ref(), m.topic(), "error", Json.object()));
+        }
+    }
+
+    /** Per socket: at most CLIENT_PRESENCE_MAX_CALLS in a sliding CLIENT_PRESENCE_WINDOW_MS. guess: per socket. */
+    private boolean presenceCallAllowed() {
+        long now = System.nanoTime();
+        long window = TimeUnit.MILLISECONDS.toNanos(CLIENT_PRESENCE_WINDOW_MS);
+        while (!presenceCalls.isEmpty() && now - presenceCalls.peekFirst() >= window) {
+            presenceCalls.pollFirst();
+        }
+        if (presenceCalls.size() >= CLIENT_PRESENCE_MAX_CALLS) {
+            return false;
+        }
+        presenceCalls.addLast(now);
+        return true;
     }
 
     // ---- broadcast ---------------------------------------------------------------------------------------------

@@ -75,6 +75,7 @@ public final class StandInServer implements AutoCloseable {
     private final Map<String, Set<JoinedChannel>> byTopic = new ConcurrentHashMap<>();
     private final Set<JoinedChannel> withChanges = ConcurrentHashMap.newKeySet();
     private final Set<StandInConnection> connections = ConcurrentHashMap.newKeySet();
+    private final PresenceRegistry presence = new PresenceRegistry();
 
     private final AtomicInteger connectionsOpen = new AtomicInteger();
     private final AtomicInteger channelsJoined = new AtomicInteger();
@@ -404,6 +405,20 @@ public final class StandInServer implements AutoCloseable {
                 V2Codec.INSTANCE.encodeServerMessage(out));
     }
 
+    /** A presence track from {@code ch}: a presence_diff to every channel on its topic with presence enabled. */
+    void presenceTrack(JoinedChannel ch, ObjectNode meta) {
+        presence.track(ch, meta, byTopic.get(ch.topic));
+    }
+
+    void presenceUntrack(JoinedChannel ch) {
+        presence.untrack(ch, byTopic.get(ch.topic));
+    }
+
+    /** The presence_state payload for a channel joining {@code topic}. */
+    ObjectNode presenceState(String topic) {
+        return presence.state(topic);
+    }
+
     /** A broadcast received from a client: one event. */
     void countEventIn() {
         events.increment();
@@ -459,6 +474,8 @@ public final class StandInServer implements AutoCloseable {
             set.remove(ch);
             return set.isEmpty() ? null : set;
         });
+        // Leave, close, shutdown and socket end all untrack: the others get a diff with it in leaves.
+        presence.untrack(ch, byTopic.get(ch.topic));
         withChanges.remove(ch);
         channelsJoined.decrementAndGet();
     }
