@@ -119,6 +119,21 @@ class RemoteRunIT {
         assertThat(m.get("delivered").asLong()).isEqualTo(200);
     }
 
+    @org.junit.jupiter.params.ParameterizedTest(name = "publish via {0} through the remote path")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"rest", "db-broadcast"})
+    void everyPublishPathWorksThroughTheRemotePath(String via) throws Exception {
+        Outcome o = cli("run", SCENARIOS.resolve("smoke.yaml").toString(), "--target", target.wsUrl().toString(),
+                "--apikey", target.apikey(), "--db-url", target.dbUrl(), "--jwt-secret", target.jwtSecret(),
+                "--set", "publish.via=" + via, "--results-dir", results.resolve("paths").toString(),
+                "--run-id", "remote-" + via);
+        assertThat(o.exit()).as(o.stderr()).isEqualTo(ExitCodes.PASSED);
+        JsonNode m = new ObjectMapper().readTree(results.resolve("paths/remote-" + via + "/summary.json").toFile())
+                .get("messages");
+        assertThat(m.get("expectedDeliveries").asLong()).isEqualTo(200);
+        assertThat(m.get("delivered").asLong()).isEqualTo(200);
+        assertThat(m.get("lost").asLong()).isZero();
+    }
+
     @Test
     void unreachableTargetExits3WithTheReasonsCounted() {
         // A loopback port nothing listens on: every attempt is refused by the OS.
