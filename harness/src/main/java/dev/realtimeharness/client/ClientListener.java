@@ -45,6 +45,10 @@ public interface ClientListener {
     default void probeReceived(int subscription, String probe, long recvNanos, String commitTimestamp) {
     }
 
+    /** A presence_state or presence_diff arrived on this subscription ({@code event} says which). */
+    default void presence(int subscription, String event) {
+    }
+
     default void heartbeatRtt(int driver, long rttNanos) {
     }
 

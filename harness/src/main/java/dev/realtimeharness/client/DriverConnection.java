@@ -502,8 +502,9 @@ final class DriverConnection {
                     scheduleRejoin(s);
                 }
             }
+            case Events.PRESENCE_STATE, Events.PRESENCE_DIFF -> listener.presence(s.spec.subscription(), m.event());
             default -> {
-                // presence_state, presence_diff and other pushes are not part of the latency path.
+                // Other pushes are not part of the latency path.
             }
         }
     }
@@ -531,6 +532,10 @@ final class DriverConnection {
         s.rejoinTries = 0;
         s.postgresChangeIds = reply.postgresChangeIds();
         listener.joined(s.spec.subscription(), recvNanos - s.joinSentNanos);
+        if (s.spec.presenceTrack() != null) {
+            // As a driver app would after SUBSCRIBED: channel.track(payload).
+            send(Messages.presenceTrack(s.spec.topic(), s.joinRef, refs.next(), s.spec.presenceTrack()));
+        }
         if (!s.expectsPostgresChanges()) {
             markReady(s, recvNanos);
         }

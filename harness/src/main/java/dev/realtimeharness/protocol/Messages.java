@@ -40,6 +40,15 @@ public final class Messages {
         return new PhoenixMessage(joinRef, ref, topic, Events.BROADCAST, p);
     }
 
+    /** realtime-js's {@code channel.track(payload)}: always a text frame, even under vsn 2.0.0. */
+    public static PhoenixMessage presenceTrack(String topic, String joinRef, String ref, JsonNode payload) {
+        ObjectNode p = Json.object();
+        p.put("type", Events.PRESENCE);
+        p.put("event", "track");
+        p.set("payload", payload);
+        return new PhoenixMessage(joinRef, ref, topic, Events.PRESENCE, p);
+    }
+
     /** A server reply {@code {"status":..,"response":..}} to the message with these refs. */
     public static PhoenixMessage reply(String joinRef, String ref, String topic, String status, JsonNode response) {
         // Key order as the server's Jason encoder writes small maps: response, then status.

@@ -457,6 +457,8 @@ public final class Run {
      * otherwise every join carries {@code accessToken}.
      */
     static List<DriverSpec> driverSpecs(Scenario s, IntFunction<TokenProvider> tokens, String accessToken) {
+        com.fasterxml.jackson.databind.JsonNode track = s.channel().presence().track() == null ? null
+                : new com.fasterxml.jackson.databind.ObjectMapper().valueToTree(s.channel().presence().track());
         List<DriverSpec> specs = new ArrayList<>(s.drivers());
         for (int d = 0; d < s.drivers(); d++) {
             TokenProvider provider = tokens == null ? null : tokens.apply(d);
@@ -469,9 +471,9 @@ public final class Run {
                             pc.filter() == null ? null : pc.filter(d, c)));
                 }
                 JoinConfig join = new JoinConfig(s.channel().broadcast().ack(), s.channel().broadcast().self(), "",
-                        s.channel().presence().enabled(), filters, false, token);
+                        s.channel().presence().enabled(), filters, s.channel().isPrivate(), token);
                 channels.add(new ChannelSpec(d * s.channelsPerDriver() + c, Messages.topic(s.channel().topic(d, c)),
-                        join));
+                        join, track));
             }
             specs.add(new DriverSpec(d, channels, provider));
         }
@@ -613,6 +615,13 @@ public final class Run {
         out.printf("harness      heap max %d MiB, cpu max %.0f%%, hiccup p99 %.3f ms%s%n",
                 s.harness().heapMaxBytes() >> 20, 100 * s.harness().cpuMaxRatio(), s.harness().hiccupP99(),
                 s.harness().saturated() ? "  WARNING: the harness was saturated; latencies include its own delay" : "");
+        if (listener.presenceStates.sum() + listener.presenceDiffs.sum() > 0) {
+            out.printf("presence     %d presence_state and %d presence_diff received%n", listener.presenceStates.sum(),
+                    listener.presenceDiffs.sum());
+        }
+        if (listener.systemErrors.sum() > 0) {
+            out.printf("system       %d system error messages (see harness.log)%n", listener.systemErrors.sum());
+        }
         if (s.errors().protocol() > 0) {
             out.printf("errors       %d unparseable frames (see harness.log)%n", s.errors().protocol());
         }

@@ -5,6 +5,7 @@ import dev.realtimeharness.metrics.LatencyRecorders;
 import dev.realtimeharness.metrics.Metric;
 import dev.realtimeharness.metrics.ProbeLedger;
 import dev.realtimeharness.metrics.RunCounters;
+import dev.realtimeharness.protocol.Events;
 import dev.realtimeharness.publish.Probe;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -27,6 +28,8 @@ final class RunListener implements ClientListener {
     private final Throttle connectLog = new Throttle(1_000_000_000L);
     final LongAdder foreignProbes = new LongAdder();
     final LongAdder systemErrors = new LongAdder();
+    final LongAdder presenceStates = new LongAdder();
+    final LongAdder presenceDiffs = new LongAdder();
     final ConcurrentHashMap<String, LongAdder> connectFailures = new ConcurrentHashMap<>();
 
     RunListener(String runId, ProbeLedger ledger, LatencyRecorders recorders, RunCounters counters, ReadyBoard board,
@@ -129,6 +132,11 @@ final class RunListener implements ClientListener {
                 counters.protocolError();
             }
         }
+    }
+
+    @Override
+    public void presence(int subscription, String event) {
+        (Events.PRESENCE_STATE.equals(event) ? presenceStates : presenceDiffs).increment();
     }
 
     @Override

@@ -112,6 +112,9 @@ public final class EmbeddedTarget implements AutoCloseable {
 
     @Override
     public void close() {
+        log.info("embedded target closing: {} changes captured, {} RLS checks ({} waited for the commit to become "
+                + "visible), {} hidden by RLS, refusals {}", capture.delivered(), server.rlsQueries(),
+                server.rlsCommitWaits(), server.rlsHidden(), server.refusals());
         try {
             capture.close();
         } catch (RuntimeException e) {

@@ -326,6 +326,12 @@ public final class StandInServer implements AutoCloseable {
         return rlsHidden.sum();
     }
 
+    /** RLS checks that had to wait for a streamed commit to become visible to queries. */
+    public long rlsCommitWaits() {
+        RowSecurity r = rowSecurity;
+        return r == null ? 0 : r.commitWaits();
+    }
+
     /**
      * Fans a broadcast out to every channel joined to {@code topic}: the sender's own channel only with self. The
      * frames are built at most once per serializer version; {@code v1} may be null (binary payloads are dropped for
