@@ -56,6 +56,28 @@ final class HarnessRun {
         // Publishing starts once every channel is ready or refused (bounded as harness run bounds it).
         measurement.startPublishing();
         Runtime.getRuntime().addShutdownHook(new Thread(this::afterGatling, "harness-after-gatling"));
+        watchGatlingMain(Thread.currentThread());
+    }
+
+    /**
+     * When Gatling crashes after before(), it never calls after(): the embedded target's threads would keep the JVM
+     * (and Maven) waiting forever. Once the thread that ran before() (Gatling's main) has ended, finish and close
+     * the measurement, so the JVM exits and the partial results are written.
+     */
+    private void watchGatlingMain(Thread gatlingMain) {
+        Thread watcher = new Thread(() -> {
+            try {
+                gatlingMain.join();
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (result == null) {
+                System.out.println("harness: Gatling ended without calling after(); closing the measurement");
+                finish();
+            }
+        }, "harness-gatling-watch");
+        watcher.setDaemon(true);
+        watcher.start();
     }
 
     /** A virtual user's driver: the next index, 0 to drivers-1. */
@@ -74,8 +96,11 @@ final class HarnessRun {
     }
 
     /** after(): the harness's verdict and results files (summary.json, run.json, latency.hlog, timeline.csv). */
-    void finish() {
+    synchronized void finish() {
         Measurement m = measurement;
+        if (result != null) {
+            return;
+        }
         if (m == null) {
             return;
         }
