@@ -17,12 +17,21 @@ import org.HdrHistogram.Histogram;
 public final class TimelineWriter implements Closeable {
 
     public static final String HEADER = "elapsedSeconds,connectionsOpen,channelsJoined,published,delivered,lost,"
-            + "p50Ms,p99Ms,errors,heapUsedBytes,cpuRatio";
+            + "p50Ms,p99Ms,errors,heapUsedBytes,cpuRatio,pgRssBytes";
 
-    /** One second; {@code NaN} in p50Ms/p99Ms/cpuRatio is written as an empty cell. */
+    /**
+     * One second; {@code NaN} in p50Ms/p99Ms/cpuRatio is written as an empty cell, and so is a negative
+     * {@code pgRssBytes} (no local PostgreSQL to measure: remote target).
+     */
     public record Row(long elapsedSeconds, long connectionsOpen, long channelsJoined, long published,
                       long delivered, long lost, double p50Ms, double p99Ms, long errors, long heapUsedBytes,
-                      double cpuRatio) {
+                      double cpuRatio, long pgRssBytes) {
+
+        public Row(long elapsedSeconds, long connectionsOpen, long channelsJoined, long published, long delivered,
+                long lost, double p50Ms, double p99Ms, long errors, long heapUsedBytes, double cpuRatio) {
+            this(elapsedSeconds, connectionsOpen, channelsJoined, published, delivered, lost, p50Ms, p99Ms, errors,
+                    heapUsedBytes, cpuRatio, -1);
+        }
     }
 
     private final BufferedWriter out;
@@ -46,7 +55,7 @@ public final class TimelineWriter implements Closeable {
         out.write(row.elapsedSeconds() + "," + row.connectionsOpen() + "," + row.channelsJoined() + ","
                 + row.published() + "," + row.delivered() + "," + row.lost() + "," + decimal(row.p50Ms()) + ","
                 + decimal(row.p99Ms()) + "," + row.errors() + "," + row.heapUsedBytes() + ","
-                + decimal(row.cpuRatio()));
+                + decimal(row.cpuRatio()) + "," + (row.pgRssBytes() < 0 ? "" : Long.toString(row.pgRssBytes())));
         out.write('\n');
         out.flush();
     }

@@ -29,12 +29,22 @@ public record Summary(
         LatencyStats connectLatency,
         HarnessStats harness,
         Errors errors,
+        Memory memory,
         Verdict gate) {
+
+    /** Without memory figures (older callers, fixtures). */
+    public Summary(String runId, String scenario, String target, String startedAt, String endedAt, int drivers,
+            int channelsPerDriver, Connections connections, Channels channels, Messages messages, LatencyStats latency,
+            LatencyStats latencyRaw, LatencyStats joinLatency, LatencyStats readyLatency, LatencyStats connectLatency,
+            HarnessStats harness, Errors errors, Verdict gate) {
+        this(runId, scenario, target, startedAt, endedAt, drivers, channelsPerDriver, connections, channels, messages,
+                latency, latencyRaw, joinLatency, readyLatency, connectLatency, harness, errors, null, gate);
+    }
 
     public Summary withGate(Verdict verdict) {
         return new Summary(runId, scenario, target, startedAt, endedAt, drivers, channelsPerDriver, connections,
                 channels, messages, latency, latencyRaw, joinLatency, readyLatency, connectLatency, harness, errors,
-                verdict);
+                memory, verdict);
     }
 
     /** {@code successRatio} is succeeded / attempted, 0.0 when nothing was attempted. */
@@ -108,6 +118,16 @@ public record Summary(
      * highest process CPU ratio (of the whole machine), {@code hiccupP99} the hiccup meter's p99 in ms.
      */
     public record HarnessStats(long heapMaxBytes, double cpuMaxRatio, double hiccupP99, boolean saturated) {
+    }
+
+    /**
+     * Memory use as T031 asks for it, sampled once a second: the harness JVM's heap (for the embedded target the
+     * stand-in Realtime server runs in this same JVM, so its share is included: {@code standInInHarnessJvm}) and
+     * PostgreSQL's resident memory (sum of VmRSS of the postmaster and its children; -1 when there is no local
+     * PostgreSQL to measure). Bytes.
+     */
+    public record Memory(long harnessHeapMaxBytes, long harnessHeapLimitBytes, boolean standInInHarnessJvm,
+                         long postgresRssMaxBytes) {
     }
 
     /** Frames that could not be parsed. */

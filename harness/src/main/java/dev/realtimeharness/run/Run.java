@@ -13,6 +13,7 @@ import dev.realtimeharness.metrics.IntervalLogWriter;
 import dev.realtimeharness.metrics.LatencyRecorders;
 import dev.realtimeharness.metrics.Metric;
 import dev.realtimeharness.metrics.ProbeLedger;
+import dev.realtimeharness.metrics.PostgresMemory;
 import dev.realtimeharness.metrics.ProcessWatchdog;
 import dev.realtimeharness.metrics.RunCounters;
 import dev.realtimeharness.metrics.TimelineWriter;
@@ -25,10 +26,7 @@ import dev.realtimeharness.publish.RestPublisher;
 import dev.realtimeharness.scenario.PublishConfig;
 import dev.realtimeharness.scenario.SqlTemplate;
 import java.net.URI;
-import dev.realtimeharness.publish.OpenModelSchedule;
 import dev.realtimeharness.publish.PostgresPublisher;
-import dev.realtimeharness.publish.Probe;
-import dev.realtimeharness.publish.PublishLoop;
 import dev.realtimeharness.publish.Publisher;
 import dev.realtimeharness.results.JunitXmlWriter;
 import dev.realtimeharness.results.ReportWriter;
@@ -63,7 +61,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.IntFunction;
 import org.slf4j.Logger;
@@ -229,6 +226,7 @@ public final class Run {
             log.info("remote target {}; tokens: {}", target.name(), remote.authMode());
         }
         writeRunInfo(dir, scenario, startedAt, null, remote);
+        PostgresMemory pgMemory = embedded == null ? PostgresMemory.none() : postgresMemory(target);
 
 
         RunListener listener = new RunListener(runId, ledger, recorders, counters, board, target.localClock());
@@ -260,7 +258,8 @@ public final class Run {
                 IntervalLogWriter hlog = new IntervalLogWriter(dir.file("latency.hlog"), startedAt.toEpochMilli());
                 TimelineWriter timeline = new TimelineWriter(dir.file("timeline.csv"))) {
             long runStart = System.nanoTime();
-            Ticker tick = new Ticker(runStart, recorders, counters, ledger, watchdog, hiccups, hlog, timeline);
+            RunTicker tick = new RunTicker(runStart, recorders, counters, ledger, watchdog, hiccups, pgMemory, hlog,
+                    timeline, out);
             ticker.scheduleAtFixedRate(() -> tick.tick(scenario, runId, startedAt, target, dir, publishFailures, board),
                     1, 1, TimeUnit.SECONDS);
 
@@ -293,65 +292,28 @@ public final class Run {
                         .sorted((a, b) -> Long.compare(b.getValue().sum(), a.getValue().sum()))
                         .forEach(e -> err.printf("  %6d x %s%n", e.getValue().sum(), e.getKey()));
                 summary = buildSummary(scenario, runId, startedAt, Instant.now(), recorders, counters, ledger, watchdog,
-                        hiccups, target);
+                        hiccups, pgMemory, target);
                 writeResults(dir, scenario, summary, startedAt, remote);
                 return ExitCodes.NOT_RUN;
             }
 
             // Publish: the open-model schedule runs from t0 whatever the target does, for the scenario's duration
             // (connecting and joining come before it, the drain after).
-            long endNanos = System.nanoTime() + scenario.duration().toNanos();
-            long maxMessages = scenario.publish().messages() != null ? scenario.publish().messages() : Long.MAX_VALUE;
-            AtomicLong lastSendNanos = new AtomicLong(System.nanoTime());
-            Publisher.Outcome outcome = new Publisher.Outcome() {
-                @Override
-                public void sent(Probe probe, long sendNanos) {
-                    ledger.markSent(probe.seq(), sendNanos);
-                    lastSendNanos.accumulateAndGet(sendNanos, Math::max);
-                }
-
-                @Override
-                public void failed(Probe probe, String reason) {
-                    publishFailures.increment();
-                }
-            };
-            PublishLoop loop;
+            PublishPhase phase = PublishPhase.begin(scenario, runId, ledger, expectations, publishFailures);
             try (Publisher publisher = openPublisher(scenario, target, dispatchers, expectations, restEndpoint)) {
-                long t0 = System.nanoTime() + 50_000_000L;
-                loop = new PublishLoop(new OpenModelSchedule(t0, scenario.publish().rate().perSecond()), maxMessages,
-                        endNanos, drivers, runId, probe -> {
-                            int[] expected = expectations.expectedFor(probe.driver());
-                            if (expected.length == 0) {
-                                return false;
-                            }
-                            ledger.register(probe.seq(), probe.dueNanos(), expected);
-                            return true;
-                        }, publisher, outcome);
-                Thread publishThread = new Thread(loop, "publish");
-                publishThread.setDaemon(true);
-                publishThread.start();
-                while (publishThread.isAlive() && !interrupted) {
-                    publishThread.join(100);
+                phase.publish(publisher, () -> interrupted);
+                if (phase.skipped() > 0) {
+                    out.printf("%d probes were not published: their driver had no ready channel%n", phase.skipped());
                 }
-                loop.stop();
-                publishThread.join(5_000);
-                if (loop.skipped() > 0) {
-                    out.printf("%d probes were not published: their driver had no ready channel%n", loop.skipped());
-                }
-                // Drain: wait for the last deliveries, at most drainTimeout after the last send.
-                long drain = scenario.drainTimeout().toNanos();
-                while (!interrupted && ledger.pending() > 0
-                        && System.nanoTime() - (lastSendNanos.get() + drain) < 0) {
-                    sleep(20);
-                }
+                phase.drain(() -> interrupted);
             }
             ticker.shutdown();
             ticker.awaitTermination(5, TimeUnit.SECONDS);
             ledger.finish();
-            tick.finalTick(scenario, runId, startedAt, target, dir, publishFailures, board);
+            tick.finalTick();
             Instant endedAt = Instant.now();
             summary = buildSummary(scenario, runId, startedAt, endedAt, recorders, counters, ledger, watchdog, hiccups,
-                    target);
+                    pgMemory, target);
             Verdict verdict = Gate.evaluate(scenario.gate(), summary);
             summary = summary.withGate(verdict);
             writeResults(dir, scenario, summary, startedAt, remote);
@@ -380,7 +342,7 @@ public final class Run {
         return exit;
     }
 
-    private static Publisher openPublisher(Scenario s, RunTarget target, Dispatchers dispatchers,
+    static Publisher openPublisher(Scenario s, RunTarget target, Dispatchers dispatchers,
             Expectations expectations, URI restEndpoint) throws java.sql.SQLException {
         PublishConfig p = s.publish();
         boolean isPrivate = s.channel().isPrivate();
@@ -396,6 +358,19 @@ public final class Run {
                     : new PostgresPublisher(target.jdbcUrl(), target.user(), target.password(), p.table(),
                             p.probeColumn(), 4, Drivers::id);
         };
+    }
+
+    /** PostgreSQL's resident memory, when the target's database runs on this machine (embedded). */
+    static PostgresMemory postgresMemory(RunTarget target) {
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(target.jdbcUrl(), target.user(),
+                target.password());
+                java.sql.Statement st = c.createStatement();
+                java.sql.ResultSet rs = st.executeQuery("select pg_backend_pid()")) {
+            return rs.next() ? PostgresMemory.ofBackend(rs.getLong(1)) : PostgresMemory.none();
+        } catch (java.sql.SQLException e) {
+            log.warn("PostgreSQL memory will not be reported: {}", e.toString());
+            return PostgresMemory.none();
+        }
     }
 
     static long readyTimeoutNanos(Scenario s) {
@@ -482,7 +457,7 @@ public final class Run {
 
     static Summary buildSummary(Scenario s, String runId, Instant startedAt, Instant endedAt,
             LatencyRecorders recorders, RunCounters counters, ProbeLedger ledger, ProcessWatchdog watchdog,
-            HiccupMeter hiccups, RunTarget target) {
+            HiccupMeter hiccups, PostgresMemory pgMemory, RunTarget target) {
         return new Summary(runId, s.name(), target.name(), startedAt.toString(), endedAt.toString(), s.drivers(),
                 s.channelsPerDriver(), Summary.Connections.from(counters), Summary.Channels.from(counters),
                 Summary.Messages.from(ledger.counts()),
@@ -493,7 +468,10 @@ public final class Run {
                 Summary.LatencyStats.of(recorders.cumulative(Metric.CONNECT)),
                 new Summary.HarnessStats(watchdog.maxHeapUsedBytes(), watchdog.maxCpuRatio(),
                         Summary.LatencyStats.roundMillis(hiccups.p99Millis()), watchdog.saturated()),
-                new Summary.Errors(counters.protocolErrors()), null);
+                new Summary.Errors(counters.protocolErrors()),
+                new Summary.Memory(watchdog.maxHeapUsedBytes(), watchdog.heapLimitBytes(), target.localClock(),
+                        pgMemory.maxBytes()),
+                null);
     }
 
     private void writeResults(RunDirectory dir, Scenario s, Summary summary, Instant startedAt, RemoteSetup remote) {
@@ -591,8 +569,13 @@ public final class Run {
 
     private void printReport(Summary s, Verdict verdict, long publishFailures, RunListener listener, RunDirectory dir,
             RemoteSetup remote) {
+        printReport(out, s, verdict, publishFailures, dir, remote != null && remote.insecure(), listener);
+    }
+
+    static void printReport(PrintStream out, Summary s, Verdict verdict, long publishFailures, RunDirectory dir,
+            boolean insecure, RunListener listener) {
         out.println();
-        if (remote != null && remote.insecure()) {
+        if (insecure) {
             out.println(INSECURE_WARNING);
         }
         out.printf("connections  %d/%d succeeded (%.2f%%), %d reconnects%n", s.connections().succeeded(),
@@ -607,19 +590,23 @@ public final class Run {
             out.printf("publish      %d probes failed to publish (their deliveries count as lost)%n", publishFailures);
         }
         out.println("latency (ms)      count      min      p50      p90      p95      p99     p999      max     mean");
-        row("pub-to-recv", s.latency());
-        row("pub-to-recv-raw", s.latencyRaw());
-        row("join", s.joinLatency());
-        row("ready", s.readyLatency());
-        row("connect", s.connectLatency());
+        row(out, "pub-to-recv", s.latency());
+        row(out, "pub-to-recv-raw", s.latencyRaw());
+        row(out, "join", s.joinLatency());
+        row(out, "ready", s.readyLatency());
+        row(out, "connect", s.connectLatency());
         out.printf("harness      heap max %d MiB, cpu max %.0f%%, hiccup p99 %.3f ms%s%n",
                 s.harness().heapMaxBytes() >> 20, 100 * s.harness().cpuMaxRatio(), s.harness().hiccupP99(),
                 s.harness().saturated() ? "  WARNING: the harness was saturated; latencies include its own delay" : "");
-        if (listener.presenceStates.sum() + listener.presenceDiffs.sum() > 0) {
+        if (s.memory() != null && s.memory().postgresRssMaxBytes() >= 0) {
+            out.printf("memory       harness heap max %d MiB (the embedded stand-in included), PostgreSQL RSS max %d MiB%n",
+                    s.memory().harnessHeapMaxBytes() >> 20, s.memory().postgresRssMaxBytes() >> 20);
+        }
+        if (listener != null && listener.presenceStates.sum() + listener.presenceDiffs.sum() > 0) {
             out.printf("presence     %d presence_state and %d presence_diff received%n", listener.presenceStates.sum(),
                     listener.presenceDiffs.sum());
         }
-        if (listener.systemErrors.sum() > 0) {
+        if (listener != null && listener.systemErrors.sum() > 0) {
             out.printf("system       %d system error messages (see harness.log)%n", listener.systemErrors.sum());
         }
         if (s.errors().protocol() > 0) {
@@ -631,7 +618,7 @@ public final class Run {
         out.println("results: " + dir.path());
     }
 
-    private void row(String name, Summary.LatencyStats l) {
+    private static void row(PrintStream out, String name, Summary.LatencyStats l) {
         out.printf("%-15s %7d %8.3f %8.3f %8.3f %8.3f %8.3f %8.3f %8.3f %8.3f%n", name, l.count(), l.min(), l.p50(),
                 l.p90(), l.p95(), l.p99(), l.p999(), l.max(), l.mean());
     }
@@ -641,71 +628,6 @@ public final class Run {
             Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    /** The once-a-second work: interval histograms to the hlog, a timeline row, a progress line, summary.json. */
-    private final class Ticker {
-        private final long runStart;
-        private final LatencyRecorders recorders;
-        private final RunCounters counters;
-        private final ProbeLedger ledger;
-        private final ProcessWatchdog watchdog;
-        private final HiccupMeter hiccups;
-        private final IntervalLogWriter hlog;
-        private final TimelineWriter timeline;
-        private long seconds;
-
-        Ticker(long runStart, LatencyRecorders recorders, RunCounters counters, ProbeLedger ledger,
-                ProcessWatchdog watchdog, HiccupMeter hiccups, IntervalLogWriter hlog, TimelineWriter timeline) {
-            this.runStart = runStart;
-            this.recorders = recorders;
-            this.counters = counters;
-            this.ledger = ledger;
-            this.watchdog = watchdog;
-            this.hiccups = hiccups;
-            this.hlog = hlog;
-            this.timeline = timeline;
-        }
-
-        synchronized void tick(Scenario s, String runId, Instant startedAt, RunTarget target, RunDirectory dir,
-                LongAdder publishFailures, ReadyBoard board) {
-            try {
-                seconds++;
-                LatencyRecorders.Interval interval = recorders.snapshot();
-                hlog.write(interval);
-                ProcessWatchdog.Sample sample = watchdog.sample();
-                var h = interval.histogram(Metric.PUB_TO_RECV);
-                ProbeLedger.Counts c = ledger.counts();
-                timeline.write(new TimelineWriter.Row((System.nanoTime() - runStart) / SECOND,
-                        counters.connectionsOpen(), counters.channelsJoined(), c.published(), c.delivered(), c.lost(),
-                        TimelineWriter.percentileMillis(h, 50), TimelineWriter.percentileMillis(h, 99),
-                        counters.protocolErrors() + publishFailures.sum(), sample.heapUsedBytes(), sample.cpuRatio()));
-                // Bounded memory: a delivery still missing drainTimeout after its probe was sent is lost.
-                ledger.expireOlderThan(System.nanoTime() - s.drainTimeout().toNanos());
-                if (seconds % PROGRESS_EVERY_SECONDS == 0) {
-                    var cum = recorders.cumulative(Metric.PUB_TO_RECV);
-                    out.printf("[%4ds] connections %d/%d  ready %d/%d  published %d  delivered %d/%d  lost %d  "
-                                    + "p50 %.1f ms  p99 %.1f ms  cpu %.0f%%%n",
-                            (System.nanoTime() - runStart) / SECOND, counters.connectionsOpen(), s.drivers(),
-                            board.readyCount(), s.drivers() * s.channelsPerDriver(), c.published(), c.delivered(),
-                            c.expectedDeliveries(), c.lost(), TimelineWriter.percentileMillis(cum, 50),
-                            TimelineWriter.percentileMillis(cum, 99), 100 * sample.cpuRatio());
-                    SummaryWriter.write(dir.file("summary.json"), buildSummary(s, runId, startedAt, Instant.now(),
-                            recorders, counters, ledger, watchdog, hiccups, target));
-                }
-            } catch (IOException | RuntimeException e) {
-                log.warn("ticker: {}", e.toString());
-            }
-        }
-
-        synchronized void finalTick(Scenario s, String runId, Instant startedAt, RunTarget target,
-                RunDirectory dir, LongAdder publishFailures, ReadyBoard board) {
-            try {
-                hlog.write(recorders.snapshot());
-            } catch (IOException e) {
-                log.warn("final hlog interval: {}", e.toString());
-            }
         }
     }
 }

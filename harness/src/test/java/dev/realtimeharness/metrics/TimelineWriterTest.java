@@ -14,6 +14,17 @@ class TimelineWriterTest {
     Path dir;
 
     @Test
+    void writesPostgresResidentMemoryInTheLastColumn() throws Exception {
+        Path file = dir.resolve("timeline.csv");
+        TimelineWriter writer = new TimelineWriter(file);
+        writer.write(new TimelineWriter.Row(1, 10, 500, 50, 2_500, 0, Double.NaN, Double.NaN, 0, 64_000_000, 0.25,
+                180_000_000));
+        writer.close();
+
+        assertThat(Files.readAllLines(file).get(1)).isEqualTo("1,10,500,50,2500,0,,,0,64000000,0.250,180000000");
+    }
+
+    @Test
     void writesHeaderAndFlushedRows() throws Exception {
         Path file = dir.resolve("timeline.csv");
         Histogram second = LatencyRecorders.newHistogram();
@@ -28,9 +39,9 @@ class TimelineWriterTest {
 
         assertThat(Files.readAllLines(file)).containsExactly(
                 "elapsedSeconds,connectionsOpen,channelsJoined,published,delivered,lost,p50Ms,p99Ms,errors,"
-                        + "heapUsedBytes,cpuRatio",
-                "1,10,500,50,2500,0,1.234,1.234,0,64000000,0.250",
-                "2,10,500,100,2500,0,,,1,65000000,");
+                        + "heapUsedBytes,cpuRatio,pgRssBytes",
+                "1,10,500,50,2500,0,1.234,1.234,0,64000000,0.250,",
+                "2,10,500,100,2500,0,,,1,65000000,,");
         writer.close();
     }
 }

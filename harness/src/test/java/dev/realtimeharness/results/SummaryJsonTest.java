@@ -36,7 +36,7 @@ class SummaryJsonTest {
 
         assertThat(keys(root)).containsExactly("runId", "scenario", "target", "startedAt", "endedAt", "drivers",
                 "channelsPerDriver", "connections", "channels", "messages", "latency", "latencyRaw", "joinLatency",
-                "readyLatency", "connectLatency", "harness", "errors", "gate");
+                "readyLatency", "connectLatency", "harness", "errors", "memory", "gate");
         assertThat(keys(root.get("connections")))
                 .containsExactly("attempted", "succeeded", "failed", "successRatio", "reconnects");
         assertThat(keys(root.get("channels"))).containsExactly("attempted", "joined", "failed", "failureReasons");

@@ -1,0 +1,97 @@
+package dev.realtimeharness.run;
+
+import dev.realtimeharness.metrics.ProbeLedger;
+import dev.realtimeharness.publish.OpenModelSchedule;
+import dev.realtimeharness.publish.Probe;
+import dev.realtimeharness.publish.PublishLoop;
+import dev.realtimeharness.publish.Publisher;
+import dev.realtimeharness.scenario.Scenario;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The publishing phase of a run: the open-model schedule from t0 whatever the target does, for the scenario's
+ * duration (or its message count), then the drain. Probes are registered in the ledger only for drivers with ready
+ * subscriptions. Shared by {@code harness run} and {@link Measurement}.
+ */
+final class PublishPhase {
+    private final Scenario scenario;
+    private final String runId;
+    private final ProbeLedger ledger;
+    private final Expectations expectations;
+    private final LongAdder publishFailures;
+    private final long endNanos;
+    private final AtomicLong lastSendNanos = new AtomicLong(System.nanoTime());
+    private PublishLoop loop;
+
+    private PublishPhase(Scenario scenario, String runId, ProbeLedger ledger, Expectations expectations,
+            LongAdder publishFailures) {
+        this.scenario = scenario;
+        this.runId = runId;
+        this.ledger = ledger;
+        this.expectations = expectations;
+        this.publishFailures = publishFailures;
+        this.endNanos = System.nanoTime() + scenario.duration().toNanos();
+    }
+
+    /** The duration counts from now: call it before opening the publisher, as its connection time is included. */
+    static PublishPhase begin(Scenario scenario, String runId, ProbeLedger ledger, Expectations expectations,
+            LongAdder publishFailures) {
+        return new PublishPhase(scenario, runId, ledger, expectations, publishFailures);
+    }
+
+    /** Publishes on its own thread until the schedule ends or {@code interrupted}; returns when it has stopped. */
+    void publish(Publisher publisher, BooleanSupplier interrupted) throws InterruptedException {
+        long maxMessages = scenario.publish().messages() != null ? scenario.publish().messages() : Long.MAX_VALUE;
+        Publisher.Outcome outcome = new Publisher.Outcome() {
+            @Override
+            public void sent(Probe probe, long sendNanos) {
+                ledger.markSent(probe.seq(), sendNanos);
+                lastSendNanos.accumulateAndGet(sendNanos, Math::max);
+            }
+
+            @Override
+            public void failed(Probe probe, String reason) {
+                publishFailures.increment();
+            }
+        };
+        long t0 = System.nanoTime() + 50_000_000L;
+        loop = new PublishLoop(new OpenModelSchedule(t0, scenario.publish().rate().perSecond()), maxMessages,
+                endNanos, scenario.drivers(), runId, probe -> {
+                    int[] expected = expectations.expectedFor(probe.driver());
+                    if (expected.length == 0) {
+                        return false;
+                    }
+                    ledger.register(probe.seq(), probe.dueNanos(), expected);
+                    return true;
+                }, publisher, outcome);
+        Thread publishThread = new Thread(loop, "publish");
+        publishThread.setDaemon(true);
+        publishThread.start();
+        while (publishThread.isAlive() && !interrupted.getAsBoolean()) {
+            publishThread.join(100);
+        }
+        loop.stop();
+        publishThread.join(5_000);
+    }
+
+    /** Probes not published because their driver had no ready channel. */
+    long skipped() {
+        return loop == null ? 0 : loop.skipped();
+    }
+
+    /** Waits for the last deliveries, at most drainTimeout after the last send. */
+    void drain(BooleanSupplier interrupted) {
+        long drain = scenario.drainTimeout().toNanos();
+        while (!interrupted.getAsBoolean() && ledger.pending() > 0
+                && System.nanoTime() - (lastSendNanos.get() + drain) < 0) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+}
