@@ -29,7 +29,8 @@ class RealtimeSimulationIT {
 
         assertThat(run.exitCode()).as("Gatling exit status; output in %s", run.log()).isZero();
         Path dir = RESULTS.resolve("ci-pass");
-        for (String f : List.of("summary.json", "latency.hlog", "timeline.csv", "run.json", "gatling/index.html")) {
+        for (String f : List.of("summary.json", "latency.hlog", "timeline.csv", "run.json", "report.html",
+                "junit.xml", "gatling/index.html")) {
             assertThat(dir.resolve(f)).as(f).isNotEmptyFile();
         }
         JsonNode s = JSON.readTree(dir.resolve("summary.json").toFile());

@@ -18,6 +18,8 @@ import dev.realtimeharness.publish.Publisher;
 import dev.realtimeharness.results.RunDirectory;
 import dev.realtimeharness.results.RunInfoWriter;
 import dev.realtimeharness.results.Summary;
+import dev.realtimeharness.results.JunitXmlWriter;
+import dev.realtimeharness.results.ReportWriter;
 import dev.realtimeharness.results.SummaryWriter;
 import dev.realtimeharness.scenario.Drivers;
 import dev.realtimeharness.scenario.PublishVia;
@@ -347,6 +349,10 @@ public final class Measurement implements AutoCloseable {
         summary = summary.withGate(verdict);
         SummaryWriter.write(dir.file("summary.json"), summary);
         writeRunInfo(Instant.now());
+        // The same files as `harness run`: the gate as JUnit XML and the report page.
+        JunitXmlWriter.write(dir.file("junit.xml"), scenario.name(), verdict,
+                java.time.Duration.between(startedAt, Instant.now()).toMillis() / 1000.0);
+        ReportWriter.write(dir.path());
         Run.printReport(out, summary, verdict, publishFailures.sum(), dir, false, listener);
         result = new Result(summary, verdict, dir.path());
         return result;
