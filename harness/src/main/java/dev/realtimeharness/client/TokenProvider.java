@@ -23,19 +23,18 @@ public interface TokenProvider {
 
     /** The token's {@code exp} in epoch seconds, or -1 when it has none or is not a JWT (an opaque key). */
     static long expiresAt(String token) {
-        try {
-            var claims = Jwt.claimsUnverified(token);
-            return claims.hasNonNull("exp") ? claims.get("exp").asLong() : -1;
-        } catch (InvalidTokenException e) {
-            return -1;
-        }
+        return epochClaim(token, "exp");
     }
 
     /** The token's {@code iat} in epoch seconds, or -1. */
     static long issuedAt(String token) {
+        return epochClaim(token, "iat");
+    }
+
+    private static long epochClaim(String token, String name) {
         try {
             var claims = Jwt.claimsUnverified(token);
-            return claims.hasNonNull("iat") ? claims.get("iat").asLong() : -1;
+            return claims.hasNonNull(name) ? claims.get(name).asLong() : -1;
         } catch (InvalidTokenException e) {
             return -1;
         }
