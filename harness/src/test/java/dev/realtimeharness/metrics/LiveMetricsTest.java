@@ -9,7 +9,13 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.Test;
 
@@ -66,5 +72,26 @@ class LiveMetricsTest {
             live.close();
             assertThatThrownBy(() -> scrape(port)).isInstanceOf(ConnectException.class);
         }
+    }
+
+    @Test
+    void grafanaDashboardQueriesOnlyMetricsTheLiveViewServes() throws Exception {
+        String dashboard = Files.readString(Path.of("deploy/grafana/realtime-harness.json"));
+        Set<String> used = new TreeSet<>();
+        Matcher m = Pattern.compile("realtime_harness_[a-z0-9_]+").matcher(dashboard);
+        while (m.find()) {
+            used.add(m.group());
+        }
+        used.remove("realtime_harness_live"); // the dashboard's uid
+        assertThat(used).hasSizeGreaterThan(8);
+        RunCounters counters = new RunCounters();
+        counters.channelFailed("TIMED_OUT");
+        try (LiveMetrics live = LiveMetrics.start("127.0.0.1", 0, "r", "s", counters, new ProbeLedger(1))) {
+            String body = scrape(live.port());
+            for (String name : used) {
+                assertThat(body).as(name).containsPattern("(?m)^" + name + "\\{");
+            }
+        }
+        assertThat(dashboard).contains("\"type\": \"datasource\"").contains("\"uid\": \"${datasource}\"");
     }
 }
