@@ -95,7 +95,8 @@ final class RunTicker {
                         (System.nanoTime() - runStart) / SECOND, counters.connectionsOpen(), s.drivers(),
                         board.readyCount(), s.drivers() * s.channelsPerDriver(), c.published(), c.delivered(),
                         c.expectedDeliveries(), c.lost(), TimelineWriter.percentileMillis(cum, 50),
-                        TimelineWriter.percentileMillis(cum, 99), 100 * sample.cpuRatio()));
+                        TimelineWriter.percentileMillis(cum, 99),
+                        Double.isNaN(sample.cpuRatio()) ? 0 : 100 * sample.cpuRatio()));
             }
             if (seconds % SUMMARY_EVERY_SECONDS == 0) {
                 SummaryWriter.write(dir.file("summary.json"), Run.buildSummary(s, runId, startedAt, Instant.now(),
