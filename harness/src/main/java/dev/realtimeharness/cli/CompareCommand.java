@@ -31,11 +31,7 @@ final class CompareCommand implements Callable<Integer> {
     public Integer call() {
         double max;
         try {
-            String v = maxRegression.trim();
-            max = v.endsWith("%") ? Double.parseDouble(v.substring(0, v.length() - 1)) / 100 : Double.parseDouble(v);
-            if (!(max >= 0) || Double.isInfinite(max)) {
-                throw new NumberFormatException();
-            }
+            max = parseRatio(maxRegression);
         } catch (NumberFormatException e) {
             System.err.println("harness: --max-regression " + maxRegression + ": expected a percentage like 10%");
             return ExitCodes.BAD_INPUT;
@@ -62,5 +58,15 @@ final class CompareCommand implements Callable<Integer> {
             System.err.println("harness: " + e.getMessage());
             return ExitCodes.BAD_INPUT;
         }
+    }
+
+    /** "10%" or "0.1" → 0.1; throws NumberFormatException for anything else or a negative value. */
+    static double parseRatio(String text) {
+        String v = text.trim();
+        double max = v.endsWith("%") ? Double.parseDouble(v.substring(0, v.length() - 1)) / 100 : Double.parseDouble(v);
+        if (!(max >= 0) || Double.isInfinite(max)) {
+            throw new NumberFormatException();
+        }
+        return max;
     }
 }

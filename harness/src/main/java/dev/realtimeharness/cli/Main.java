@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "harness", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Load-testing and latency gate for Supabase Realtime.",
         subcommands = {RunCommand.class, TargetCommand.class, ValidateCommand.class, GateCommand.class,
-            CompareCommand.class, ReportCommand.class},
+            CompareCommand.class, ReportCommand.class, HistoryCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:the run finished and every gate check passed",
@@ -44,7 +44,8 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: run, target, validate, gate, compare or report");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: run, target,"
+                + " validate, gate, compare, report or history");
     }
 
     static final class Version implements CommandLine.IVersionProvider {

@@ -84,6 +84,22 @@ final class RunCommand implements Callable<Integer> {
             + "(default: <UTC yyyyMMdd-HHmmss>-<scenario name>)")
     String runId;
 
+    @Option(names = "--metrics-port", paramLabel = "P",
+            description = "serve Prometheus metrics of the run at http://BIND:P/metrics while it runs (0: a free port,"
+                    + " printed at the start)")
+    Integer metricsPort;
+
+    @Option(names = "--metrics-bind", paramLabel = "ADDRESS", defaultValue = "127.0.0.1",
+            description = "the address --metrics-port listens on (default: ${DEFAULT-VALUE}, this machine only;"
+                    + " 0.0.0.0 for a Prometheus on another host)")
+    String metricsBind;
+
+    @Option(names = "--history-db", paramLabel = "URL",
+            description = "append the finished run's summary to this PostgreSQL database (table realtime_harness_runs,"
+                    + " created if missing), postgresql://USER:PASSWORD@HOST:PORT/DB or jdbc:postgresql://...;"
+                    + " a non-loopback host needs --allow-host. See `harness history`")
+    String historyDb;
+
     @Override
     public Integer call() {
         Duration d = null;
@@ -96,6 +112,10 @@ final class RunCommand implements Callable<Integer> {
             }
         }
         Duration lifetime = null;
+        if (metricsPort != null && (metricsPort < 0 || metricsPort > 65535)) {
+            System.err.println("harness: --metrics-port " + metricsPort + ": expected a port from 0 to 65535");
+            return ExitCodes.BAD_INPUT;
+        }
         if (tokenLifetime != null) {
             try {
                 lifetime = Durations.parse(tokenLifetime);
@@ -110,8 +130,8 @@ final class RunCommand implements Callable<Integer> {
         RemoteOptions r = new RemoteOptions(orEnv(apikey, remote, "SUPABASE_ANON_KEY"),
                 orEnv(dbUrl, remote, "DATABASE_URL"), orEnv(jwtSecret, remote, "SUPABASE_JWT_SECRET"), tokens,
                 allowHosts, caCert, insecure, lifetime);
-        Run run = new Run(new RunOptions(scenario, sets, d, resultsDir, runId, target, r, acceptLimits), System.out,
-                System.err);
+        Run run = new Run(new RunOptions(scenario, sets, d, resultsDir, runId, target, r, acceptLimits, metricsPort,
+                metricsBind, historyDb, null), System.out, System.err);
         Thread hook = new Thread(() -> {
             // SIGINT/SIGTERM: stop the run, let it write its partial results and close the target, then leave with
             // the contract's exit code 4 (the JVM would otherwise exit 130/143).

@@ -11,6 +11,7 @@ import dev.realtimeharness.gate.Verdict;
 import dev.realtimeharness.metrics.HiccupMeter;
 import dev.realtimeharness.metrics.IntervalLogWriter;
 import dev.realtimeharness.metrics.LatencyRecorders;
+import dev.realtimeharness.metrics.LiveMetrics;
 import dev.realtimeharness.metrics.Metric;
 import dev.realtimeharness.metrics.ProbeLedger;
 import dev.realtimeharness.metrics.PostgresMemory;
@@ -30,6 +31,8 @@ import dev.realtimeharness.publish.PostgresPublisher;
 import dev.realtimeharness.publish.Publisher;
 import dev.realtimeharness.results.JunitXmlWriter;
 import dev.realtimeharness.results.ReportWriter;
+import dev.realtimeharness.results.RunHistory;
+import dev.realtimeharness.publish.DbUrl;
 import dev.realtimeharness.results.RunDirectory;
 import dev.realtimeharness.results.RunInfoWriter;
 import dev.realtimeharness.results.Summary;
@@ -74,13 +77,14 @@ import org.slf4j.LoggerFactory;
 public final class Run {
     private static final Logger log = LoggerFactory.getLogger(Run.class);
     private static final long SECOND = 1_000_000_000L;
-    private static final int PROGRESS_EVERY_SECONDS = 5;
     static final String INSECURE_WARNING = "WARNING: --insecure: the target's TLS certificate and host name were NOT"
             + " verified; do not use this against production";
 
     private final RunOptions options;
     private final PrintStream out;
     private final PrintStream err;
+    private final ProgressLine progress;
+    private LiveMetrics live;
     private volatile boolean interrupted;
     private final CountDownLatch finished = new CountDownLatch(1);
 
@@ -88,6 +92,7 @@ public final class Run {
         this.options = options;
         this.out = out;
         this.err = err;
+        this.progress = new ProgressLine(out, options.progress());
     }
 
     /** Asks a running run to stop early (SIGINT/SIGTERM): partial results are written, exit code 4. */
@@ -121,8 +126,28 @@ public final class Run {
         }
         RemoteSetup remote = null;
         SslContext ssl = null;
+        RunHistory history = null;
+        if (options.historyDb() != null) {
+            try {
+                DbUrl db = DbUrl.parse(options.historyDb());
+                // The history database is written, not loaded, but a typo must not write into production either.
+                String refused = ProductionGuard.check("--history-db", db.hostName(), options.remote().allowHosts(),
+                        scenario.allowedHosts(), String.valueOf(scenario.source()));
+                if (refused != null) {
+                    err.println("harness: " + refused);
+                    return ExitCodes.BAD_INPUT;
+                }
+                history = new RunHistory(db);
+            } catch (IllegalArgumentException e) {
+                err.println("harness: --history-db: " + e.getMessage());
+                return ExitCodes.BAD_INPUT;
+            }
+        }
         if (options.embedded()) {
             List<String> ignored = ignoredWithEmbedded(options.remote());
+            if (history != null) {
+                ignored.remove("--allow-host"); // it may allow the history database's host
+            }
             if (!ignored.isEmpty()) {
                 err.println("harness: warning: " + String.join(", ", ignored) + " apply to a remote --target only;"
                         + " ignored for the embedded target");
@@ -178,14 +203,17 @@ public final class Run {
         }
         RunLog runLog = RunLog.attach(dir.file("harness.log"));
         try {
-            return runIn(scenario, runId, dir, startedAt, remote, ssl);
+            return runIn(scenario, runId, dir, startedAt, remote, ssl, history);
         } finally {
+            if (live != null) {
+                live.close();
+            }
             runLog.close();
         }
     }
 
     private int runIn(Scenario scenario, String runId, RunDirectory dir, Instant startedAt, RemoteSetup remote,
-            SslContext ssl) {
+            SslContext ssl, RunHistory history) {
         out.printf("realtime-harness run %s: %d drivers x %d channels, %s via %s, target %s%n", runId,
                 scenario.drivers(), scenario.channelsPerDriver(), describePublish(scenario),
                 scenario.publish().via().wireName(), remote == null ? "embedded" : remote.target().name());
@@ -202,6 +230,18 @@ public final class Run {
         HiccupMeter hiccups = new HiccupMeter();
         ProcessWatchdog watchdog = new ProcessWatchdog(hiccups);
         LongAdder publishFailures = new LongAdder();
+        if (options.metricsPort() != null) {
+            // Before the target and the fleet, so that a scrape sees the run from its first connection.
+            try {
+                live = LiveMetrics.start(options.metricsBind(), options.metricsPort(), runId, scenario.name(),
+                        counters, ledger);
+            } catch (IOException | RuntimeException e) {
+                err.println("harness: --metrics-port " + options.metricsPort() + ": cannot listen on "
+                        + options.metricsBind() + ": " + e.getMessage());
+                return ExitCodes.BAD_INPUT;
+            }
+            out.printf("live metrics: http://%s:%d/metrics%n", hostForUrl(options.metricsBind()), live.port());
+        }
         hiccups.start();
 
         RunTarget target;
@@ -259,7 +299,7 @@ public final class Run {
                 TimelineWriter timeline = new TimelineWriter(dir.file("timeline.csv"))) {
             long runStart = System.nanoTime();
             RunTicker tick = new RunTicker(runStart, recorders, counters, ledger, watchdog, hiccups, pgMemory, hlog,
-                    timeline, out);
+                    timeline, progress, live);
             ticker.scheduleAtFixedRate(() -> tick.tick(scenario, runId, startedAt, target, dir, publishFailures, board),
                     1, 1, TimeUnit.SECONDS);
 
@@ -284,6 +324,7 @@ public final class Run {
                 sleep(50);
             }
             int ready = board.readyCount();
+            progress.finishLine();
             out.printf("%d of %d channels ready after %.1f s (%d connections open)%n", ready, subscriptions,
                     (System.nanoTime() - runStart) / 1e9, counters.connectionsOpen());
             if (counters.connectionsSucceeded() == 0) {
@@ -303,6 +344,7 @@ public final class Run {
             try (Publisher publisher = openPublisher(scenario, target, dispatchers, expectations, restEndpoint)) {
                 phase.publish(publisher, () -> interrupted);
                 if (phase.skipped() > 0) {
+                    progress.finishLine();
                     out.printf("%d probes were not published: their driver had no ready channel%n", phase.skipped());
                 }
                 phase.drain(() -> interrupted);
@@ -318,6 +360,9 @@ public final class Run {
             summary = summary.withGate(verdict);
             writeResults(dir, scenario, summary, startedAt, remote);
             printReport(summary, verdict, publishFailures.sum(), listener, dir, remote);
+            if (history != null && !interrupted) {
+                record(history, summary);
+            }
             if (interrupted) {
                 out.println("run interrupted: these are partial results (deliveries still in flight count as lost)");
             }
@@ -340,6 +385,21 @@ public final class Run {
             target.close();
         }
         return exit;
+    }
+
+    /** Appends the run to the history database; a failure is reported but does not change the exit code. */
+    private void record(RunHistory history, Summary summary) {
+        try {
+            history.append(summary);
+            out.println("history: recorded in " + history.db() + " (table " + RunHistory.TABLE + ")");
+        } catch (java.sql.SQLException | IOException e) {
+            // The driver's messages name host and user, never the password; the URL is printed redacted.
+            err.println("harness: --history-db " + history.db() + ": cannot record the run: " + e.getMessage());
+        }
+    }
+
+    private static String hostForUrl(String bind) {
+        return bind.contains(":") && !bind.startsWith("[") ? "[" + bind + "]" : bind;
     }
 
     static Publisher openPublisher(Scenario s, RunTarget target, Dispatchers dispatchers,

@@ -7,9 +7,17 @@ import java.util.List;
 /**
  * What the CLI passes to a run. {@code duration}, {@code runId} and {@code resultsDir} may be null (defaults).
  * {@code target} is "embedded" or a ws:// / wss:// URL; {@code remote} holds the settings for the latter.
+ * {@code metricsPort} null serves no live metrics (0 picks a free port), {@code metricsBind} defaults to 127.0.0.1;
+ * {@code historyDb} null records no history; {@code progress} null detects the terminal.
  */
 public record RunOptions(Path scenarioFile, List<String> sets, Duration duration, Path resultsDir, String runId,
-        String target, RemoteOptions remote, boolean acceptLimits) {
+        String target, RemoteOptions remote, boolean acceptLimits, Integer metricsPort, String metricsBind,
+        String historyDb, ProgressLine.Mode progress) {
+
+    public RunOptions(Path scenarioFile, List<String> sets, Duration duration, Path resultsDir, String runId,
+            String target, RemoteOptions remote, boolean acceptLimits) {
+        this(scenarioFile, sets, duration, resultsDir, runId, target, remote, acceptLimits, null, null, null, null);
+    }
 
     public RunOptions(Path scenarioFile, List<String> sets, Duration duration, Path resultsDir, String runId,
             String target, RemoteOptions remote) {
@@ -20,11 +28,18 @@ public record RunOptions(Path scenarioFile, List<String> sets, Duration duration
         sets = sets == null ? List.of() : List.copyOf(sets);
         target = target == null ? "embedded" : target;
         remote = remote == null ? RemoteOptions.none() : remote;
+        metricsBind = metricsBind == null ? dev.realtimeharness.metrics.LiveMetrics.DEFAULT_BIND : metricsBind;
+        progress = progress == null ? ProgressLine.Mode.detect() : progress;
     }
 
     public RunOptions(Path scenarioFile, List<String> sets, Duration duration, Path resultsDir, String runId,
             String target) {
         this(scenarioFile, sets, duration, resultsDir, runId, target, null);
+    }
+
+    public RunOptions withLive(Integer port, String bind, String history, ProgressLine.Mode mode) {
+        return new RunOptions(scenarioFile, sets, duration, resultsDir, runId, target, remote, acceptLimits, port, bind,
+                history, mode);
     }
 
     public boolean embedded() {
