@@ -64,51 +64,37 @@ public final class V2Codec implements PhoenixCodec {
 
     @Override
     public WireFrame encodeUserBroadcast(UserBroadcast b) {
-        byte[] topic = utf8(b.topic());
-        byte[] event = utf8(b.userEvent());
-        byte[] meta = b.metadata();
-        checkLength("topic", topic);
-        checkLength("event", event);
-        checkLength("metadata", meta);
-        ByteArrayOutputStream out = new ByteArrayOutputStream(5 + topic.length + event.length + meta.length
-                + b.payload().length);
-        out.write(KIND_USER_BROADCAST);
-        out.write(topic.length);
-        out.write(event.length);
-        out.write(meta.length);
-        out.write(b.jsonEncoding() ? ENCODING_JSON : ENCODING_BINARY);
-        out.writeBytes(topic);
-        out.writeBytes(event);
-        out.writeBytes(meta);
-        out.writeBytes(b.payload());
-        return new WireFrame.Binary(out.toByteArray());
+        return new WireFrame.Binary(frame(KIND_USER_BROADCAST, b, new String[] {"topic", "event"},
+                utf8(b.topic()), utf8(b.userEvent())));
     }
 
     /** Kind 3, as realtime-js builds it for {@code channel.send({type:'broadcast', ...})}. */
     public static byte[] encodeUserBroadcastPush(UserBroadcast b) {
-        byte[] joinRef = utf8(b.joinRef() == null ? "" : b.joinRef());
-        byte[] ref = utf8(b.ref() == null ? "" : b.ref());
-        byte[] topic = utf8(b.topic());
-        byte[] event = utf8(b.userEvent());
+        return frame(KIND_USER_BROADCAST_PUSH, b, new String[] {"join_ref", "ref", "topic", "event"},
+                utf8(b.joinRef() == null ? "" : b.joinRef()), utf8(b.ref() == null ? "" : b.ref()), utf8(b.topic()),
+                utf8(b.userEvent()));
+    }
+
+    // Kinds 3 and 4 share one layout: kind, one length byte per string field and for the metadata, the payload
+    // encoding, then the fields, the metadata and the payload.
+    private static byte[] frame(int kind, UserBroadcast b, String[] names, byte[]... fields) {
         byte[] meta = b.metadata();
-        checkLength("join_ref", joinRef);
-        checkLength("ref", ref);
-        checkLength("topic", topic);
-        checkLength("event", event);
+        int size = 3 + fields.length + meta.length + b.payload().length;
+        for (int i = 0; i < fields.length; i++) {
+            checkLength(names[i], fields[i]);
+            size += fields[i].length;
+        }
         checkLength("metadata", meta);
-        ByteArrayOutputStream out = new ByteArrayOutputStream(7 + joinRef.length + ref.length + topic.length
-                + event.length + meta.length + b.payload().length);
-        out.write(KIND_USER_BROADCAST_PUSH);
-        out.write(joinRef.length);
-        out.write(ref.length);
-        out.write(topic.length);
-        out.write(event.length);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(size);
+        out.write(kind);
+        for (byte[] f : fields) {
+            out.write(f.length);
+        }
         out.write(meta.length);
         out.write(b.jsonEncoding() ? ENCODING_JSON : ENCODING_BINARY);
-        out.writeBytes(joinRef);
-        out.writeBytes(ref);
-        out.writeBytes(topic);
-        out.writeBytes(event);
+        for (byte[] f : fields) {
+            out.writeBytes(f);
+        }
         out.writeBytes(meta);
         out.writeBytes(b.payload());
         return out.toByteArray();
@@ -121,46 +107,42 @@ public final class V2Codec implements PhoenixCodec {
         }
         int kind = f[0] & 0xFF;
         if (kind == KIND_USER_BROADCAST_PUSH) {
-            need(f, 7);
-            int joinRefLen = f[1] & 0xFF;
-            int refLen = f[2] & 0xFF;
-            int topicLen = f[3] & 0xFF;
-            int eventLen = f[4] & 0xFF;
-            int metaLen = f[5] & 0xFF;
-            int enc = f[6] & 0xFF;
-            int pos = 7;
-            need(f, pos + joinRefLen + refLen + topicLen + eventLen + metaLen);
-            String joinRef = str(f, pos, joinRefLen);
-            pos += joinRefLen;
-            String ref = str(f, pos, refLen);
-            pos += refLen;
-            String topic = str(f, pos, topicLen);
-            pos += topicLen;
-            String event = str(f, pos, eventLen);
-            pos += eventLen;
-            byte[] meta = java.util.Arrays.copyOfRange(f, pos, pos + metaLen);
-            pos += metaLen;
-            return new UserBroadcast(joinRef.isEmpty() ? null : joinRef, ref.isEmpty() ? null : ref, topic, event,
-                    meta, encoding(enc), java.util.Arrays.copyOfRange(f, pos, f.length));
+            Fields x = fields(f, 4);
+            String joinRef = x.strings()[0];
+            String ref = x.strings()[1];
+            return new UserBroadcast(joinRef.isEmpty() ? null : joinRef, ref.isEmpty() ? null : ref,
+                    x.strings()[2], x.strings()[3], x.meta(), x.json(), x.payload());
         }
         if (kind == KIND_USER_BROADCAST) {
-            need(f, 5);
-            int topicLen = f[1] & 0xFF;
-            int eventLen = f[2] & 0xFF;
-            int metaLen = f[3] & 0xFF;
-            int enc = f[4] & 0xFF;
-            int pos = 5;
-            need(f, pos + topicLen + eventLen + metaLen);
-            String topic = str(f, pos, topicLen);
-            pos += topicLen;
-            String event = str(f, pos, eventLen);
-            pos += eventLen;
-            byte[] meta = java.util.Arrays.copyOfRange(f, pos, pos + metaLen);
-            pos += metaLen;
-            return new UserBroadcast(null, null, topic, event, meta, encoding(enc),
-                    java.util.Arrays.copyOfRange(f, pos, f.length));
+            Fields x = fields(f, 2);
+            return new UserBroadcast(null, null, x.strings()[0], x.strings()[1], x.meta(), x.json(), x.payload());
         }
         throw new ProtocolException("unsupported binary frame kind " + kind + " (only 3 and 4 are used by Supabase)");
+    }
+
+    private record Fields(String[] strings, byte[] meta, boolean json, byte[] payload) {
+    }
+
+    // Reads the shared layout of kinds 3 and 4 (see frame()) with {@code count} string fields.
+    private static Fields fields(byte[] f, int count) throws ProtocolException {
+        int header = 3 + count;
+        need(f, header);
+        int pos = header;
+        int total = pos;
+        for (int i = 0; i <= count; i++) {
+            total += f[1 + i] & 0xFF;
+        }
+        need(f, total);
+        String[] strings = new String[count];
+        for (int i = 0; i < count; i++) {
+            int len = f[1 + i] & 0xFF;
+            strings[i] = str(f, pos, len);
+            pos += len;
+        }
+        int metaLen = f[1 + count] & 0xFF;
+        byte[] meta = java.util.Arrays.copyOfRange(f, pos, pos + metaLen);
+        pos += metaLen;
+        return new Fields(strings, meta, encoding(f[2 + count] & 0xFF), java.util.Arrays.copyOfRange(f, pos, f.length));
     }
 
     @Override
