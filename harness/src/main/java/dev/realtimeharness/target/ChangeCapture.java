@@ -43,6 +43,7 @@ public final class ChangeCapture implements AutoCloseable {
     // The driver also sends the acknowledged position on its own every status interval while read()
     // waits; forcing it after commits, at most this often, keeps WAL from piling up under load.
     private static final long ACK_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+    private static final int STATUS_INTERVAL_SECONDS = 10;
 
     private final Connection replication;
     private final PGReplicationStream stream;
@@ -109,7 +110,13 @@ public final class ChangeCapture implements AutoCloseable {
                     .withSlotName(slot)
                     .withSlotOption("proto_version", "1")
                     .withSlotOption("publication_names", publication)
-                    .withStatusInterval(1, TimeUnit.SECONDS)
+                    // A blocking read() wakes once per status interval to send a status update, by a socket
+                    // timeout; pgjdbc's own tracker (pull request 4356) says a timeout that lands partway through a
+                    // backend message can lose the stream's place. The capture twice stalled silently in tests with
+                    // a 1 s interval (one insert never delivered), consistent with that. A long interval makes those
+                    // wake-ups rare; positions are still acknowledged after commits (ACK_INTERVAL_NANOS), and 10 s is
+                    // well inside the server's wal_sender_timeout of 60 s.
+                    .withStatusInterval(STATUS_INTERVAL_SECONDS, TimeUnit.SECONDS)
                     .start();
             ChangeCapture capture = new ChangeCapture(replication, stream, types, slot, consumer);
             capture.thread.start();
