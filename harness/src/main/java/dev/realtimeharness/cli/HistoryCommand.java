@@ -1,6 +1,6 @@
 package dev.realtimeharness.cli;
 
-import dev.realtimeharness.publish.DbUrl;
+import dev.realtimeharness.pg.DbUrl;
 import dev.realtimeharness.results.HistoryTable;
 import dev.realtimeharness.results.RunHistory;
 import java.io.PrintWriter;

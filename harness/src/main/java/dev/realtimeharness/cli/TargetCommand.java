@@ -2,7 +2,7 @@ package dev.realtimeharness.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.realtimeharness.scenario.EmbeddedConfig;
-import dev.realtimeharness.target.EmbeddedTarget;
+import dev.realtimeharness.embedded.EmbeddedTarget;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;

@@ -1,5 +1,6 @@
 package dev.realtimeharness.client;
 
+import dev.realtimeharness.protocol.EventLoops;
 import dev.realtimeharness.protocol.Events;
 import dev.realtimeharness.protocol.InboundScan;
 import dev.realtimeharness.protocol.JoinReply;

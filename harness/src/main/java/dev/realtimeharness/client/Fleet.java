@@ -1,5 +1,6 @@
 package dev.realtimeharness.client;
 
+import dev.realtimeharness.protocol.EventLoops;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.Future;

@@ -1,6 +1,6 @@
 package dev.realtimeharness.results;
 
-import dev.realtimeharness.publish.DbUrl;
+import dev.realtimeharness.pg.DbUrl;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.DriverManager;

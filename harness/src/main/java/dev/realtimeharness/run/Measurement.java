@@ -24,7 +24,7 @@ import dev.realtimeharness.results.SummaryWriter;
 import dev.realtimeharness.scenario.Drivers;
 import dev.realtimeharness.scenario.PublishVia;
 import dev.realtimeharness.scenario.Scenario;
-import dev.realtimeharness.target.EmbeddedTarget;
+import dev.realtimeharness.embedded.EmbeddedTarget;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;

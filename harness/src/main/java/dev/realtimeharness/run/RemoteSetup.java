@@ -1,7 +1,8 @@
 package dev.realtimeharness.run;
 
+import dev.realtimeharness.pg.ProductionGuard;
 import dev.realtimeharness.client.TokenProvider;
-import dev.realtimeharness.publish.DbUrl;
+import dev.realtimeharness.pg.DbUrl;
 import dev.realtimeharness.scenario.Drivers;
 import dev.realtimeharness.scenario.PublishVia;
 import dev.realtimeharness.scenario.Scenario;

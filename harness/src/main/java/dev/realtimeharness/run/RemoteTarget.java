@@ -1,6 +1,6 @@
 package dev.realtimeharness.run;
 
-import dev.realtimeharness.publish.DbUrl;
+import dev.realtimeharness.pg.DbUrl;
 import java.net.URI;
 
 /**

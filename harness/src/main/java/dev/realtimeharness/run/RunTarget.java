@@ -1,6 +1,6 @@
 package dev.realtimeharness.run;
 
-import dev.realtimeharness.target.EmbeddedTarget;
+import dev.realtimeharness.embedded.EmbeddedTarget;
 import java.net.URI;
 
 /** What a run connects to: the embedded target it started, or a remote Supabase project. */

@@ -4,14 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.realtimeharness.gate.Check;
 import dev.realtimeharness.gate.Verdict;
-import dev.realtimeharness.publish.DbUrl;
+import dev.realtimeharness.pg.DbUrl;
 import dev.realtimeharness.results.RunHistory;
 import dev.realtimeharness.results.Summary;
 import dev.realtimeharness.results.SummaryFixtures;
 import dev.realtimeharness.run.ProgressLine;
 import dev.realtimeharness.run.Run;
 import dev.realtimeharness.run.RunOptions;
-import dev.realtimeharness.target.EmbeddedDatabase;
+import dev.realtimeharness.embedded.EmbeddedDatabase;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;

@@ -1,5 +1,6 @@
 package dev.realtimeharness.client;
 
+import dev.realtimeharness.protocol.EventLoops;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.realtimeharness.protocol.Vsn;

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.realtimeharness.cli.ExitCodes;
 import dev.realtimeharness.cli.Main;
 import dev.realtimeharness.scenario.EmbeddedConfig;
-import dev.realtimeharness.target.EmbeddedTarget;
+import dev.realtimeharness.embedded.EmbeddedTarget;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;

@@ -1,0 +1,263 @@
+package dev.realtimeharness.embedded;
+
+import dev.realtimeharness.capture.ChangeCapture;
+import dev.realtimeharness.capture.ChangeEvent;
+import java.util.function.Consumer;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HexFormat;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
+import javax.sql.DataSource;
+import org.postgresql.ds.PGSimpleDataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A throw-away PostgreSQL 17 (zonky embedded binaries) set up as a Realtime target: logical
+ * replication on, the {@code sql/*.sql} scripts applied, and one {@code drivers} row per simulated
+ * driver. Everything runs as the login role {@value #USER} with a random password; the superuser
+ * {@code postgres} is reachable only over the Unix socket once start-up has finished.
+ */
+public final class EmbeddedDatabase implements AutoCloseable {
+
+    public static final String USER = "harness";
+    public static final String DATABASE = "postgres";
+
+    private static final Logger log = LoggerFactory.getLogger(EmbeddedDatabase.class);
+    private static final String HOST = "127.0.0.1";
+    private static final int DRIVER_BATCH = 1_000;
+
+    private final EmbeddedPostgres postgres;
+    private final int port;
+    private final String password;
+    private final PGSimpleDataSource dataSource;
+
+    private EmbeddedDatabase(EmbeddedPostgres postgres, int port, String password) {
+        this.postgres = postgres;
+        this.port = port;
+        this.password = password;
+        this.dataSource = new PGSimpleDataSource();
+        dataSource.setServerNames(new String[] {HOST});
+        dataSource.setPortNumbers(new int[] {port});
+        dataSource.setDatabaseName(DATABASE);
+        dataSource.setUser(USER);
+        dataSource.setPassword(password);
+    }
+
+    /**
+     * Starts PostgreSQL on a free loopback port, applies the SQL scripts and inserts {@code drivers}
+     * rows for driver indexes 0..drivers-1. Takes about 4 s.
+     *
+     * @throws IllegalStateException if PostgreSQL does not start or a script fails
+     */
+    public static EmbeddedDatabase start(int drivers) {
+        if (drivers < 0) {
+            throw new IllegalArgumentException("drivers must be >= 0, was " + drivers);
+        }
+        long startNanos = System.nanoTime();
+        int port = freeLoopbackPort();
+        String password = HexFormat.of().formatHex(randomBytes(18));
+        AtomicReference<File> dataDir = new AtomicReference<>();
+        EmbeddedPostgres postgres;
+        try {
+            postgres = EmbeddedPostgres.builder()
+                    .setPort(port)
+                    .setServerConfig("listen_addresses", HOST)
+                    // Logical decoding for the change capture (pgoutput) and for anyone pointing a
+                    // wal2json-style poller at it.
+                    .setServerConfig("wal_level", "logical")
+                    .setServerConfig("max_wal_senders", "10")
+                    .setServerConfig("max_replication_slots", "10")
+                    // With the default 200ms a committed row reaches the replication stream ~200 ms
+                    // late (pitfalls.md); 1ms brings it to 1-2 ms.
+                    .setServerConfig("wal_writer_delay", "1ms")
+                    // zonky defaults to off; on makes every commit flush its WAL at once, which is what
+                    // wakes the walsender, so a change is decodable as soon as the INSERT returns.
+                    // With fsync=off that flush is a write(), not a disk sync, so it costs little.
+                    .setServerConfig("synchronous_commit", "on")
+                    // Throw-away data: durability is worth nothing here, disk syncs only add jitter.
+                    .setServerConfig("fsync", "off")
+                    .setServerConfig("full_page_writes", "off")
+                    .setDataDirectoryCustomizer(dir -> {
+                        dataDir.set(dir);
+                        writeHba(dir, true);
+                    })
+                    .start();
+        } catch (IOException e) {
+            throw new IllegalStateException("embedded PostgreSQL failed to start on port " + port, e);
+        }
+        EmbeddedDatabase db = new EmbeddedDatabase(postgres, port, password);
+        try {
+            db.setUp(drivers, dataDir.get());
+        } catch (SQLException | RuntimeException e) {
+            db.close();
+            throw new IllegalStateException("embedded PostgreSQL set-up failed: " + e.getMessage(), e);
+        }
+        log.info("embedded PostgreSQL ready on {}:{} with {} drivers in {} ms", HOST, port, drivers,
+                (System.nanoTime() - startNanos) / 1_000_000);
+        return db;
+    }
+
+    private void setUp(int drivers, File dataDir) throws SQLException {
+        // The superuser is trusted over loopback only until this method has finished (see writeHba).
+        try (Connection admin = postgres.getPostgresDatabase().getConnection();
+                Statement st = admin.createStatement()) {
+            // Not a superuser, like the roles a real Supabase project hands out: REPLICATION for the
+            // change capture, owning the database gives CREATE there and on schema public, and
+            // CREATEROLE lets sql/002_auth_rls.sql create anon and authenticated and make itself a
+            // member of both, so the stand-in's RLS checks can SET ROLE to them.
+            st.execute("create role " + USER + " login replication createrole password '" + password + "'");
+            st.execute("alter database " + DATABASE + " owner to " + USER);
+
+            try (Connection c = connect()) {
+                applyScripts(c);
+                insertDrivers(c, drivers);
+            }
+
+            writeHba(dataDir, false);
+            st.execute("select pg_reload_conf()");
+        }
+    }
+
+    private static void applyScripts(Connection c) throws SQLException {
+        for (SqlScripts.Script script : SqlScripts.load()) {
+            // A whole file in one execute(): the driver splits statements and respects $$ quoting.
+            try (Statement st = c.createStatement()) {
+                st.execute(script.sql());
+            } catch (SQLException e) {
+                throw new SQLException("sql/" + script.name() + ": " + e.getMessage(), e.getSQLState(), e);
+            }
+            log.debug("applied sql/{}", script.name());
+        }
+    }
+
+    private static void insertDrivers(Connection c, int drivers) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("insert into public.drivers (id, name) values (?, ?)")) {
+            for (int i = 0; i < drivers; i++) {
+                ps.setObject(1, driverId(i));
+                ps.setString(2, "driver " + i);
+                ps.addBatch();
+                if ((i + 1) % DRIVER_BATCH == 0) {
+                    ps.executeBatch();
+                }
+            }
+            ps.executeBatch();
+        }
+    }
+
+    private static UUID driverId(int index) {
+        return dev.realtimeharness.scenario.Drivers.id(index);
+    }
+
+    /**
+     * Host connections need the password (SCRAM), including replication ones. During set-up the
+     * superuser is trusted over loopback because zonky checks readiness as {@code postgres} without a
+     * password; afterwards only the Unix socket (file-system permissions) admits it without one.
+     */
+    private static void writeHba(File dataDir, boolean trustSuperuser) {
+        String hba = "# written by dev.realtimeharness.embedded.EmbeddedDatabase\n"
+                + "local all all trust\n"
+                + (trustSuperuser ? "host all postgres " + HOST + "/32 trust\n" : "")
+                + "host all " + USER + " " + HOST + "/32 scram-sha-256\n"
+                + "host replication " + USER + " " + HOST + "/32 scram-sha-256\n";
+        try {
+            Files.writeString(dataDir.toPath().resolve("pg_hba.conf"), hba, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write pg_hba.conf in " + dataDir, e);
+        }
+    }
+
+    // Another process may take the port before PostgreSQL binds it; start-up then fails loudly.
+    private static int freeLoopbackPort() {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("no free loopback port", e);
+        }
+    }
+
+    private static byte[] randomBytes(int n) {
+        byte[] b = new byte[n];
+        new SecureRandom().nextBytes(b);
+        return b;
+    }
+
+    /** {@code jdbc:postgresql://127.0.0.1:PORT/postgres}, without credentials. */
+    /**
+     * Captures the {@value ChangeCapture#PUBLICATION} and {@value ChangeCapture#MESSAGES_PUBLICATION} publications of
+     * this database in one stream: commit order holds across both.
+     */
+    public ChangeCapture captureChanges(Consumer<ChangeEvent> consumer) throws SQLException {
+        return ChangeCapture.start(jdbcUrl(), user(), password(),
+                ChangeCapture.PUBLICATION + "," + ChangeCapture.MESSAGES_PUBLICATION, consumer);
+    }
+
+    public String jdbcUrl() {
+        return "jdbc:postgresql://" + HOST + ":" + port + "/" + DATABASE;
+    }
+
+    /** {@code postgresql://harness:PASSWORD@127.0.0.1:PORT/postgres}, for psql and libpq tools. */
+    public String dbUrl() {
+        // The password is hex, so it needs no URL escaping.
+        return "postgresql://" + USER + ":" + password + "@" + HOST + ":" + port + "/" + DATABASE;
+    }
+
+    public String user() {
+        return USER;
+    }
+
+    public String password() {
+        return password;
+    }
+
+    public String host() {
+        return HOST;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String database() {
+        return DATABASE;
+    }
+
+    /** Non-pooling: every getConnection() opens a new connection as {@value #USER}. */
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    /** A new connection as {@value #USER}; the caller closes it. */
+    public Connection connect() throws SQLException {
+        return dataSource.getConnection();
+    }
+
+    /** Stops PostgreSQL and deletes its data directory. */
+    @Override
+    public void close() {
+        try {
+            postgres.close();
+        } catch (IOException e) {
+            log.warn("stopping embedded PostgreSQL on port {} failed", port, e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "EmbeddedDatabase[" + HOST + ":" + port + "]";
+    }
+}

@@ -1,0 +1,56 @@
+package dev.realtimeharness.standin;
+
+import java.util.Random;
+
+/**
+ * The delivery fault knobs of design/measurement.md: drop, delay plus jitter, and a stall window. Thread-safe: used
+ * by the replication thread and by every event loop that fans out a broadcast.
+ */
+final class Faults {
+    private final long delayNanos;
+    private final long jitterNanos;
+    private final double dropRatio;
+    private final double rejectJoinRatio;
+    private final long stallStartNanos;
+    private final long stallEndNanos;
+    private final boolean stall;
+    // java.util.Random is thread-safe (one CAS per draw); a seed makes a single-threaded run repeatable.
+    private final Random random;
+
+    Faults(StandInConfig c, long startNanos) {
+        this.delayNanos = c.delay().toNanos();
+        this.jitterNanos = c.jitter().toNanos();
+        this.dropRatio = c.dropRatio();
+        this.rejectJoinRatio = c.rejectJoinRatio();
+        this.stall = c.stallEnabled();
+        this.stallStartNanos = startNanos + c.stallAfter().toNanos();
+        this.stallEndNanos = stallStartNanos + c.stallFor().toNanos();
+        this.random = new Random(c.seed());
+    }
+
+    /** Whether deliveries may need to wait at all; when not, they are written as soon as the event loop runs. */
+    boolean timed() {
+        return delayNanos > 0 || jitterNanos > 0 || stall;
+    }
+
+    boolean drop() {
+        return dropRatio > 0 && (dropRatio >= 1.0 || random.nextDouble() < dropRatio);
+    }
+
+    boolean rejectJoin() {
+        return rejectJoinRatio > 0 && (rejectJoinRatio >= 1.0 || random.nextDouble() < rejectJoinRatio);
+    }
+
+    /** When a delivery handed over at {@code nowNanos} is due (System.nanoTime() scale). */
+    long dueNanos(long nowNanos) {
+        long due = nowNanos + delayNanos;
+        if (jitterNanos > 0) {
+            due += (long) (random.nextDouble() * jitterNanos);
+        }
+        // A delivery that would go out inside the stall window is held until the window ends.
+        if (stall && due - stallStartNanos >= 0 && due - stallEndNanos < 0) {
+            due = stallEndNanos;
+        }
+        return due;
+    }
+}

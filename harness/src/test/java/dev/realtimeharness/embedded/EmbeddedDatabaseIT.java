@@ -1,0 +1,105 @@
+package dev.realtimeharness.embedded;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class EmbeddedDatabaseIT {
+
+    private static EmbeddedDatabase db;
+
+    @BeforeAll
+    static void start() {
+        db = EmbeddedDatabase.start(3);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (db != null) {
+            db.close();
+        }
+    }
+
+    @Test
+    void insertsOneDriverRowPerIndexWithTheSharedUuidRule() throws SQLException {
+        List<String> ids = new ArrayList<>();
+        try (Connection c = db.connect(); Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("select id::text from drivers order by id")) {
+            while (rs.next()) {
+                ids.add(rs.getString(1));
+            }
+        }
+        assertThat(ids).containsExactly(
+                "d0000000-0000-4000-8000-000000000000",
+                "d0000000-0000-4000-8000-000000000001",
+                "d0000000-0000-4000-8000-000000000002");
+    }
+
+    @Test
+    void publishesOrdersInSupabaseRealtime() throws SQLException {
+        try (Connection c = db.connect(); Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(
+                        "select schemaname || '.' || tablename from pg_publication_tables where pubname = 'supabase_realtime'")) {
+            List<String> tables = new ArrayList<>();
+            while (rs.next()) {
+                tables.add(rs.getString(1));
+            }
+            assertThat(tables).containsExactly("public.orders");
+        }
+    }
+
+    @Test
+    void runsWithLogicalWalAndOneMillisecondWalWriterDelay() throws SQLException {
+        assertThat(setting("wal_level")).isEqualTo("logical");
+        assertThat(setting("wal_writer_delay")).isEqualTo("1ms");
+        assertThat(setting("synchronous_commit")).isEqualTo("on");
+    }
+
+    @Test
+    void dbUrlCarriesTheCredentialsOfAReplicationCapableNonSuperuser() throws SQLException {
+        assertThat(db.jdbcUrl()).isEqualTo("jdbc:postgresql://127.0.0.1:" + db.port() + "/postgres");
+        assertThat(db.dbUrl()).isEqualTo(
+                "postgresql://harness:" + db.password() + "@127.0.0.1:" + db.port() + "/postgres");
+        assertThat(db.password()).hasSizeGreaterThanOrEqualTo(24);
+        try (Connection c = db.connect(); Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("select rolsuper, rolreplication from pg_roles where rolname = current_user")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getBoolean(1)).as("superuser").isFalse();
+            assertThat(rs.getBoolean(2)).as("replication").isTrue();
+        }
+    }
+
+    @Test
+    void refusesWrongPasswordAndPasswordlessSuperuserOverTcp() {
+        assertThatThrownBy(() -> connect("harness", "wrong")).isInstanceOf(SQLException.class);
+        assertThatThrownBy(() -> connect("postgres", null)).isInstanceOf(SQLException.class);
+    }
+
+    private static void connect(String user, String password) throws SQLException {
+        Properties p = new Properties();
+        p.setProperty("user", user);
+        if (password != null) {
+            p.setProperty("password", password);
+        }
+        DriverManager.getConnection(db.jdbcUrl(), p).close();
+    }
+
+    private static String setting(String name) throws SQLException {
+        try (Connection c = db.connect(); Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("show " + name)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+}
