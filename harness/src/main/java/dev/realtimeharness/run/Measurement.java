@@ -1,5 +1,6 @@
 package dev.realtimeharness.run;
 
+import dev.realtimeharness.client.ClientListener;
 import dev.realtimeharness.client.DriverSpec;
 import dev.realtimeharness.client.FleetConfig;
 import dev.realtimeharness.client.TokenProvider;
@@ -195,6 +196,14 @@ public final class Measurement implements AutoCloseable {
     /** Driver {@code d}'s channels (subscription index, topic, join config carrying the driver's minted token). */
     public DriverSpec driver(int d) {
         return specs.get(d);
+    }
+
+    /**
+     * Where a load driven by someone else reports what its connections see: the same listener {@code harness run}'s
+     * fleet reports through (thread-safe, non-blocking).
+     */
+    public ClientListener listener() {
+        return listener;
     }
 
     // What the connections see: the same paths harness run's fleet reports through.
