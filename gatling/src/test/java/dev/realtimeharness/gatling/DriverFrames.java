@@ -22,7 +22,7 @@ import java.util.Map;
 /**
  * One virtual user's driver: builds its Phoenix frames with the harness's protocol code (joins carrying the driver's
  * minted token, heartbeats), recognises the replies its checks wait for, and hands every other inbound frame to the
- * harness's receive path ({@link Measurement#receive}, {@link Measurement#ready}) as {@code harness run}'s client
+ * harness's receive path ({@link Measurement#listener()}) as {@code harness run}'s client
  * does.
  *
  * <p>Gatling runs a virtual user's actions one after another, and its checks on the WebSocket's event loop while
@@ -79,22 +79,22 @@ final class DriverFrames {
 
     String url() {
         connectStartNanos = System.nanoTime();
-        measurement.connectAttempted(spec.index());
+        measurement.listener().connectAttempted(spec.index());
         return measurement.socketUri().toString();
     }
 
     /** After Gatling's connect action: its time includes Gatling's own scheduling (sub-millisecond). */
     void connectDone(boolean failed) {
         if (failed) {
-            measurement.connectFailed(spec.index(), "Gatling ws connect KO (see Gatling's log and report)");
+            measurement.listener().connectFailed(spec.index(), "Gatling ws connect KO (see Gatling's log and report)");
         } else {
-            measurement.connected(spec.index(), System.nanoTime() - connectStartNanos);
+            measurement.listener().connected(spec.index(), System.nanoTime() - connectStartNanos, false);
             nextHeartbeatNanos = System.nanoTime() + heartbeatIntervalNanos;
         }
     }
 
     void closed(String reason) {
-        measurement.disconnected(spec.index(), reason);
+        measurement.listener().disconnected(spec.index(), reason);
     }
 
     // Join: phx_join → phx_reply (status ok, postgres_changes bindings echoed) → later "Subscribed to PostgreSQL"
@@ -105,7 +105,7 @@ final class DriverFrames {
         joinRefs[channel] = ref;
         pendingJoin = channel;
         pendingJoinRef = ref;
-        measurement.joinAttempted(c.subscription());
+        measurement.listener().joinAttempted(c.subscription());
         String text = text(Messages.join(c.topic(), ref, c.join()));
         joinSentNanos[channel] = System.nanoTime();
         return text;
@@ -136,14 +136,14 @@ final class DriverFrames {
         ChannelSpec c = spec.channels().get(channel);
         JoinReply reply = JoinReply.parse(m.reply(), c.join().postgresChanges());
         if (!reply.ok()) {
-            measurement.joinFailed(c.subscription(), reply.reason());
+            measurement.listener().joinFailed(c.subscription(), reply.reason());
             return reply.reason() == null ? "error" : reply.reason();
         }
         joined[channel] = true;
-        measurement.joined(c.subscription(), now - joinSentNanos[channel]);
+        measurement.listener().joined(c.subscription(), now - joinSentNanos[channel]);
         if (c.join().postgresChanges().isEmpty()) {
             // Broadcast-only channels are ready at the join reply.
-            measurement.ready(c.subscription(), now - joinSentNanos[channel]);
+            measurement.listener().ready(c.subscription(), now - joinSentNanos[channel]);
         }
         return "ok";
     }
@@ -154,7 +154,7 @@ final class DriverFrames {
         if (channel >= 0) {
             pendingJoin = -1;
             pendingJoinRef = null;
-            measurement.joinFailed(spec.channels().get(channel).subscription(), "TIMED_OUT");
+            measurement.listener().joinFailed(spec.channels().get(channel).subscription(), "TIMED_OUT");
         }
     }
 
@@ -189,7 +189,7 @@ final class DriverFrames {
         try {
             scan.scanText(measurement.vsn(), bytes, 0, bytes.length);
         } catch (ProtocolException e) {
-            measurement.protocolError(spec.index(), e.getMessage(), head(frame));
+            measurement.listener().protocolError(spec.index(), e.getMessage(), head(frame));
             return false;
         }
         if (Events.REPLY.equals(scan.event()) && ref != null && ref.equals(scan.ref())
@@ -207,7 +207,7 @@ final class DriverFrames {
         if (m == null) {
             return "unexpected frame";
         }
-        measurement.heartbeatRtt(spec.index(), rtt);
+        measurement.listener().heartbeatRtt(spec.index(), rtt);
         return m.reply().status();
     }
 
@@ -229,7 +229,7 @@ final class DriverFrames {
         try {
             scan.scanText(measurement.vsn(), bytes, 0, bytes.length);
         } catch (ProtocolException e) {
-            measurement.protocolError(spec.index(), e.getMessage(), head(frame));
+            measurement.listener().protocolError(spec.index(), e.getMessage(), head(frame));
             return;
         }
         onScanned(frame, recvNanos);
@@ -251,22 +251,22 @@ final class DriverFrames {
             case Events.SYSTEM -> {
                 PhoenixMessage m = decodeOrNull(frame);
                 if (m == null) {
-                    measurement.protocolError(spec.index(), "undecodable system message", head(frame));
+                    measurement.listener().protocolError(spec.index(), "undecodable system message", head(frame));
                     return;
                 }
                 SystemMessage sys = SystemMessage.of(m.payload());
                 if (sys.isPostgresSubscribed()) {
                     if (joined[channel]) {
-                        measurement.ready(subscription, recvNanos - joinSentNanos[channel]);
+                        measurement.listener().ready(subscription, recvNanos - joinSentNanos[channel]);
                     }
                 } else if (!sys.ok()) {
-                    measurement.systemError(subscription, sys.message());
+                    measurement.listener().systemError(subscription, sys.message());
                 }
             }
             case Events.CLOSE, Events.ERROR -> {
                 if (joined[channel]) {
                     joined[channel] = false;
-                    measurement.subscriptionClosed(subscription, event);
+                    measurement.listener().subscriptionClosed(subscription, event);
                 }
             }
             default -> {
@@ -279,7 +279,7 @@ final class DriverFrames {
         try {
             scan.scanBinary(frame);
         } catch (ProtocolException e) {
-            measurement.protocolError(spec.index(), e.getMessage(), "<binary " + frame.length + " bytes>");
+            measurement.listener().protocolError(spec.index(), e.getMessage(), "<binary " + frame.length + " bytes>");
             return;
         }
         deliver(recvNanos);
@@ -290,7 +290,7 @@ final class DriverFrames {
         if (channel == null || scan.probe() == null || !isCurrent(channel, scan.joinRef())) {
             return;
         }
-        measurement.receive(spec.channels().get(channel).subscription(), scan.probe(), recvNanos,
+        measurement.listener().probeReceived(spec.channels().get(channel).subscription(), scan.probe(), recvNanos,
                 scan.commitTimestamp());
     }
 

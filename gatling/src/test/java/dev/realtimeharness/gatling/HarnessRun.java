@@ -1,10 +1,10 @@
 package dev.realtimeharness.gatling;
 
 import dev.realtimeharness.run.Measurement;
+import dev.realtimeharness.run.MeasurementOptions;
 import dev.realtimeharness.scenario.Scenario;
 import dev.realtimeharness.scenario.ScenarioException;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -46,12 +46,10 @@ final class HarnessRun {
     void open() {
         try {
             clock = GatlingClock.calibrate();
-            measurement = Measurement.open(scenario, new Measurement.Options(parameters.runId(),
-                    parameters.resultsRoot(), System.out));
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IllegalStateException("the embedded target failed to start: " + e.getMessage(), e);
+            measurement = Measurement.open(scenario, MeasurementOptions.embedded(parameters.runId(),
+                    parameters.resultsRoot(), System.out, "gatling"));
+        } catch (Measurement.OpenFailed e) {
+            throw new IllegalStateException(e.getMessage(), e);
         }
         // Publishing starts once every channel is ready or refused (bounded as harness run bounds it).
         measurement.startPublishing();
@@ -106,8 +104,6 @@ final class HarnessRun {
         }
         try {
             result = m.finish();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
@@ -158,11 +154,8 @@ final class HarnessRun {
 
     Duration maxDuration() {
         // Connect and join time as harness run allows it, the publishing phase, the drain, and a minute's margin.
-        double joinSeconds = scenario.drivers() * (double) scenario.channelsPerDriver()
-                / scenario.ramp().joinRate().perSecond();
-        double connectSeconds = scenario.drivers() / scenario.ramp().connectRate().perSecond();
-        return Duration.ofSeconds((long) (joinSeconds + connectSeconds + 30)).plus(scenario.duration())
-                .plus(scenario.drainTimeout()).plusSeconds(60);
+        return Measurement.readyTimeout(scenario).plus(scenario.duration()).plus(scenario.drainTimeout())
+                .plusSeconds(60);
     }
 
 }

@@ -1,5 +1,7 @@
 package dev.realtimeharness.cli;
 
+import dev.realtimeharness.run.Outcome;
+
 /** The exit codes of contract.md. */
 public final class ExitCodes {
     /** The run finished and every gate check passed. */
@@ -14,5 +16,16 @@ public final class ExitCodes {
     public static final int INTERRUPTED = 4;
 
     private ExitCodes() {
+    }
+
+    /** The exit code of a run's outcome (design/contract.md). */
+    public static int of(Outcome outcome) {
+        return switch (outcome) {
+            case PASSED -> PASSED;
+            case GATE_FAILED -> GATE_FAILED;
+            case BAD_INPUT -> BAD_INPUT;
+            case NOT_RUN -> NOT_RUN;
+            case INTERRUPTED -> INTERRUPTED;
+        };
     }
 }

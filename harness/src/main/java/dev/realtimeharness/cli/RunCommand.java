@@ -147,7 +147,7 @@ final class RunCommand implements Callable<Integer> {
             Runtime.getRuntime().halt(ExitCodes.INTERRUPTED);
         }, "harness-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        int code = run.execute();
+        int code = ExitCodes.of(run.execute());
         try {
             Runtime.getRuntime().removeShutdownHook(hook);
         } catch (IllegalStateException e) {

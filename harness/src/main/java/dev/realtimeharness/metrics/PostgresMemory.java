@@ -34,6 +34,22 @@ public final class PostgresMemory {
     }
 
     /**
+     * The server at {@code jdbcUrl}, when it runs on this machine: found through one backend's pid. Returns
+     * {@link #none()} (and logs why) when it cannot be reached or identified.
+     */
+    public static PostgresMemory ofDatabase(String jdbcUrl, String user, String password) {
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(jdbcUrl, user, password);
+                java.sql.Statement st = c.createStatement();
+                java.sql.ResultSet rs = st.executeQuery("select pg_backend_pid()")) {
+            return rs.next() ? ofBackend(rs.getLong(1)) : none();
+        } catch (java.sql.SQLException e) {
+            org.slf4j.LoggerFactory.getLogger(PostgresMemory.class)
+                    .warn("PostgreSQL memory will not be reported: {}", e.toString());
+            return none();
+        }
+    }
+
+    /**
      * From the pid of one backend of the server; returns {@link #none()} when its postmaster cannot be identified.
      */
     public static PostgresMemory ofBackend(long backendPid) {

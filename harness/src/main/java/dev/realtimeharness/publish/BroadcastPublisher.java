@@ -2,7 +2,6 @@ package dev.realtimeharness.publish;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.realtimeharness.client.Fleet;
 import java.util.List;
 import java.util.function.IntFunction;
 
@@ -15,14 +14,14 @@ import java.util.function.IntFunction;
 public final class BroadcastPublisher implements Publisher {
     public static final String EVENT = "order";
 
-    private final Fleet dispatchers;
+    private final BroadcastSender dispatchers;
     private final IntFunction<List<String>> topicsOfDriver;
 
     /**
-     * @param dispatchers    the dispatcher fleet; connection {@code d} has joined every topic of driver {@code d}
+     * @param dispatchers    the dispatcher connections; connection {@code d} has joined every topic of driver {@code d}
      * @param topicsOfDriver the full topics ({@code realtime:...}) a probe for driver {@code d} is sent to
      */
-    public BroadcastPublisher(Fleet dispatchers, IntFunction<List<String>> topicsOfDriver) {
+    public BroadcastPublisher(BroadcastSender dispatchers, IntFunction<List<String>> topicsOfDriver) {
         this.dispatchers = dispatchers;
         this.topicsOfDriver = topicsOfDriver;
     }
@@ -48,6 +47,6 @@ public final class BroadcastPublisher implements Publisher {
 
     @Override
     public void close() {
-        // The dispatcher fleet is owned and closed by the run.
+        // The dispatcher connections are owned and closed by the run.
     }
 }

@@ -58,6 +58,24 @@ public final class RunInfoWriter {
         });
     }
 
+    /** The checkout's commit, when the harness runs from a git working tree; null otherwise. */
+    public static String gitCommit() {
+        try {
+            Process p = new ProcessBuilder("git", "rev-parse", "HEAD").redirectErrorStream(true).start();
+            if (!p.waitFor(2, java.util.concurrent.TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                return null;
+            }
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+            return p.exitValue() == 0 && out.matches("[0-9a-f]{40}") ? out : null;
+        } catch (IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
     /** The version Maven filtered into harness-version.properties, "unknown" when not packaged. */
     public static String harnessVersion() {
         try (InputStream in = RunInfoWriter.class.getResourceAsStream("/harness-version.properties")) {

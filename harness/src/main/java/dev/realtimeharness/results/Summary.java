@@ -1,5 +1,6 @@
 package dev.realtimeharness.results;
 
+import dev.realtimeharness.gate.Figures;
 import dev.realtimeharness.gate.Verdict;
 import dev.realtimeharness.metrics.ProbeLedger;
 import dev.realtimeharness.metrics.RunCounters;
@@ -30,7 +31,7 @@ public record Summary(
         HarnessStats harness,
         Errors errors,
         Memory memory,
-        Verdict gate) {
+        Verdict gate) implements Figures {
 
     /** Without memory figures (older callers, fixtures). */
     public Summary(String runId, String scenario, String target, String startedAt, String endedAt, int drivers,
@@ -45,6 +46,70 @@ public record Summary(
         return new Summary(runId, scenario, target, startedAt, endedAt, drivers, channelsPerDriver, connections,
                 channels, messages, latency, latencyRaw, joinLatency, readyLatency, connectLatency, harness, errors,
                 memory, verdict);
+    }
+
+    // What the gate judges (Figures): the same numbers as the fields above, by gate-key name.
+
+    @Override
+    public Figures.LatencyFigures latencyFigures(String metric) {
+        return switch (metric) {
+            case "latency" -> latency;
+            case "latencyRaw" -> latencyRaw;
+            case "joinLatency" -> joinLatency;
+            case "readyLatency" -> readyLatency;
+            case "connectLatency" -> connectLatency;
+            default -> throw new IllegalArgumentException("no latency metric '" + metric + "'");
+        };
+    }
+
+    @Override
+    public long messagesLost() {
+        return messages.lost();
+    }
+
+    @Override
+    public long messagesDuplicated() {
+        return messages.duplicated();
+    }
+
+    @Override
+    public long messagesOutOfOrder() {
+        return messages.outOfOrder();
+    }
+
+    @Override
+    public long expectedDeliveries() {
+        return messages.expectedDeliveries();
+    }
+
+    @Override
+    public long delivered() {
+        return messages.delivered();
+    }
+
+    @Override
+    public long protocolErrors() {
+        return errors == null ? 0 : errors.protocol();
+    }
+
+    @Override
+    public long connectionsAttempted() {
+        return connections.attempted();
+    }
+
+    @Override
+    public long connectionsSucceeded() {
+        return connections.succeeded();
+    }
+
+    @Override
+    public long channelsAttempted() {
+        return channels.attempted();
+    }
+
+    @Override
+    public long channelsJoined() {
+        return channels.joined();
     }
 
     /** {@code successRatio} is succeeded / attempted, 0.0 when nothing was attempted. */
@@ -81,7 +146,7 @@ public record Summary(
 
     /** Milliseconds, three decimals. */
     public record LatencyStats(long count, double min, double mean, double p50, double p90, double p95, double p99,
-                               double p999, double max) {
+                               double p999, double max) implements Figures.LatencyFigures {
 
         public static final LatencyStats EMPTY = new LatencyStats(0, 0, 0, 0, 0, 0, 0, 0, 0);
 

@@ -6,6 +6,8 @@ import dev.realtimeharness.client.DriverSpec;
 import dev.realtimeharness.client.Fleet;
 import dev.realtimeharness.client.FleetConfig;
 import dev.realtimeharness.protocol.JoinConfig;
+import dev.realtimeharness.publish.BroadcastSender;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.netty.handler.ssl.SslContext;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -20,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * that driver, like the dispatcher app that sends a driver its orders. They are not drivers: their joins and
  * connections are logged but not counted in the driver figures.
  */
-final class Dispatchers implements AutoCloseable {
+final class Dispatchers implements BroadcastSender, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Dispatchers.class);
 
     private final Fleet fleet;
@@ -54,8 +56,9 @@ final class Dispatchers implements AutoCloseable {
         return ready.get() >= channels;
     }
 
-    Fleet fleet() {
-        return fleet;
+    @Override
+    public void broadcast(int driver, List<String> topics, String event, JsonNode payload, Sent sent) {
+        fleet.broadcast(driver, topics, event, payload, sent::done);
     }
 
     @Override

@@ -120,7 +120,7 @@ class HistoryCommandIT {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         RunOptions options = new RunOptions(SCENARIOS.resolve("smoke.yaml"), List.of(), null, results, "smoke-hist",
                 null, null, false).withLive(null, null, db.dbUrl(), ProgressLine.Mode.LOG);
-        int exit = new Run(options, new PrintStream(out, true, StandardCharsets.UTF_8), System.err).execute();
+        int exit = ExitCodes.of(new Run(options, new PrintStream(out, true, StandardCharsets.UTF_8), System.err).execute());
         assertThat(exit).isEqualTo(ExitCodes.PASSED);
         String stdout = out.toString(StandardCharsets.UTF_8);
         assertThat(stdout).contains("history: recorded in postgresql://harness:***@127.0.0.1:")

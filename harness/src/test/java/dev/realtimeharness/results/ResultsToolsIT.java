@@ -33,8 +33,8 @@ class ResultsToolsIT {
 
     static Path run(String runId, List<String> sets) {
         PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
-        int exit = new Run(new RunOptions(SCENARIOS.resolve("smoke.yaml"), sets, null, results, runId, null, null),
-                quiet, quiet).execute();
+        int exit = ExitCodes.of(new Run(new RunOptions(SCENARIOS.resolve("smoke.yaml"), sets, null, results, runId,
+                null, null), quiet, quiet).execute());
         assertThat(exit).isIn(ExitCodes.PASSED, ExitCodes.GATE_FAILED);
         return results.resolve(runId);
     }

@@ -11,7 +11,7 @@ class ConnectFailFastTest {
 
     @Test
     void everyDriverRefusedWithHttp4xxGivesUpAtOnce() {
-        assertThat(Run.noConnectionWillSucceed(0, 10, 10, 2 * SECOND,
+        assertThat(FleetDrive.noConnectionWillSucceed(0, 10, 10, 2 * SECOND,
                 Set.of("HTTP 401 {\"error\":\"Token has expired\"}", "HTTP 429 {\"error\":\"Too many connected users\"}")))
                 .isTrue();
     }
@@ -19,13 +19,13 @@ class ConnectFailFastTest {
     @Test
     void ioErrorsOrServerErrorsGiveUpOnlyAfterFifteenSeconds() {
         List<String> reasons = List.of("ConnectException: Connection refused", "HTTP 500");
-        assertThat(Run.noConnectionWillSucceed(0, 10, 10, 5 * SECOND, reasons)).isFalse();
-        assertThat(Run.noConnectionWillSucceed(0, 10, 10, 16 * SECOND, reasons)).isTrue();
+        assertThat(FleetDrive.noConnectionWillSucceed(0, 10, 10, 5 * SECOND, reasons)).isFalse();
+        assertThat(FleetDrive.noConnectionWillSucceed(0, 10, 10, 16 * SECOND, reasons)).isTrue();
     }
 
     @Test
     void oneSuccessOrADriverNotYetTriedKeepsWaiting() {
-        assertThat(Run.noConnectionWillSucceed(1, 30, 10, 60 * SECOND, Set.of("HTTP 401"))).isFalse();
-        assertThat(Run.noConnectionWillSucceed(0, 9, 10, 60 * SECOND, Set.of("HTTP 401"))).isFalse();
+        assertThat(FleetDrive.noConnectionWillSucceed(1, 30, 10, 60 * SECOND, Set.of("HTTP 401"))).isFalse();
+        assertThat(FleetDrive.noConnectionWillSucceed(0, 9, 10, 60 * SECOND, Set.of("HTTP 401"))).isFalse();
     }
 }

@@ -22,8 +22,8 @@ class HistoryDbGuardTest {
         RunOptions options = new RunOptions(SmokeRunIT.SCENARIOS.resolve("smoke.yaml"), List.of(), null, results,
                 "guarded", null, null, false)
                 .withLive(null, null, "postgresql://perf:s3cret-pw@history.example.com:5432/perf", null);
-        int exit = new Run(options, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8)).execute();
+        int exit = ExitCodes.of(new Run(options, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8)).execute());
         assertThat(exit).isEqualTo(ExitCodes.BAD_INPUT);
         String printed = out.toString(StandardCharsets.UTF_8) + err.toString(StandardCharsets.UTF_8);
         assertThat(printed).contains("--history-db: host history.example.com is not loopback")
@@ -36,7 +36,7 @@ class HistoryDbGuardTest {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         RunOptions options = new RunOptions(SmokeRunIT.SCENARIOS.resolve("smoke.yaml"), List.of(), null, results,
                 "bad", null, null, false).withLive(null, null, "mysql://x@y/z", null);
-        int exit = new Run(options, System.out, new PrintStream(err, true, StandardCharsets.UTF_8)).execute();
+        int exit = ExitCodes.of(new Run(options, System.out, new PrintStream(err, true, StandardCharsets.UTF_8)).execute());
         assertThat(exit).isEqualTo(ExitCodes.BAD_INPUT);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("--history-db");
     }

@@ -58,7 +58,7 @@ class LiveViewIT {
         RunOptions options = new RunOptions(SmokeRunIT.SCENARIOS.resolve("smoke.yaml"), List.of("publish.messages=80"),
                 null, results, "live", null, null, false).withLive(port, null, null, ProgressLine.Mode.LOG);
         Run run = new Run(options, new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
-        CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(run::execute);
+        CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> ExitCodes.of(run.execute()));
 
         String first = null;
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();

@@ -36,7 +36,7 @@ class SmokeRunIT {
         Run run = new Run(new RunOptions(SCENARIOS.resolve("smoke.yaml"), sets, null, results, runId, null, null,
                 acceptLimits),
                 new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-        int exit = run.execute();
+        int exit = ExitCodes.of(run.execute());
         Path dir = results.resolve(runId);
         JsonNode summary = Files.exists(dir.resolve("summary.json"))
                 ? new ObjectMapper().readTree(dir.resolve("summary.json").toFile()) : null;

@@ -1,0 +1,55 @@
+package dev.realtimeharness.gate;
+
+/**
+ * What the gate judges: a run's figures. The run's summary implements it (results depends on gate, never the other
+ * way), and so can anything else that has the numbers, such as a window of a long run.
+ */
+public interface Figures {
+
+    /**
+     * One latency metric's statistics, by its gate-key prefix ({@code latency}, {@code latencyRaw},
+     * {@code joinLatency}, {@code readyLatency}, {@code connectLatency}); null when the run has none.
+     */
+    LatencyFigures latencyFigures(String metric);
+
+    long messagesLost();
+
+    long messagesDuplicated();
+
+    long messagesOutOfOrder();
+
+    long expectedDeliveries();
+
+    long delivered();
+
+    long protocolErrors();
+
+    long connectionsAttempted();
+
+    long connectionsSucceeded();
+
+    long channelsAttempted();
+
+    long channelsJoined();
+
+    /** A latency metric's statistics, in milliseconds. */
+    interface LatencyFigures {
+        long count();
+
+        double min();
+
+        double mean();
+
+        double p50();
+
+        double p90();
+
+        double p95();
+
+        double p99();
+
+        double p999();
+
+        double max();
+    }
+}

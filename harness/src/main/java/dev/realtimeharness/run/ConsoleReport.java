@@ -1,0 +1,67 @@
+package dev.realtimeharness.run;
+
+import dev.realtimeharness.gate.Verdict;
+import dev.realtimeharness.results.RunDirectory;
+import dev.realtimeharness.results.Summary;
+import java.io.PrintStream;
+
+/** The report a run prints when it ends: counts, the latency table, the harness's own health, the verdict. */
+final class ConsoleReport {
+    static final String INSECURE_WARNING = "WARNING: --insecure: the target's TLS certificate and host name were NOT"
+            + " verified; do not use this against production";
+
+    private ConsoleReport() {
+    }
+
+    static void print(PrintStream out, Summary s, Verdict verdict, long publishFailures, RunDirectory dir,
+            boolean insecure, RunListener listener) {
+        out.println();
+        if (insecure) {
+            out.println(INSECURE_WARNING);
+        }
+        out.printf("connections  %d/%d succeeded (%.2f%%), %d reconnects%n", s.connections().succeeded(),
+                s.connections().attempted(), 100 * s.connections().successRatio(), s.connections().reconnects());
+        out.printf("channels     %d joined of %d attempts, %d failed %s%n", s.channels().joined(),
+                s.channels().attempted(), s.channels().failed(),
+                s.channels().failureReasons().isEmpty() ? "" : s.channels().failureReasons());
+        out.printf("messages     published %d, expected %d, delivered %d, lost %d, duplicated %d, out of order %d%n",
+                s.messages().published(), s.messages().expectedDeliveries(), s.messages().delivered(),
+                s.messages().lost(), s.messages().duplicated(), s.messages().outOfOrder());
+        if (publishFailures > 0) {
+            out.printf("publish      %d probes failed to publish (their deliveries count as lost)%n", publishFailures);
+        }
+        out.println("latency (ms)      count      min      p50      p90      p95      p99     p999      max     mean");
+        row(out, "pub-to-recv", s.latency());
+        row(out, "pub-to-recv-raw", s.latencyRaw());
+        row(out, "join", s.joinLatency());
+        row(out, "ready", s.readyLatency());
+        row(out, "connect", s.connectLatency());
+        out.printf("harness      heap max %d MiB, cpu max %.0f%%, hiccup p99 %.3f ms%s%n",
+                s.harness().heapMaxBytes() >> 20, 100 * s.harness().cpuMaxRatio(), s.harness().hiccupP99(),
+                s.harness().saturated() ? "  WARNING: the harness was saturated; latencies include its own delay" : "");
+        if (s.memory() != null && s.memory().postgresRssMaxBytes() >= 0) {
+            out.printf("memory       harness heap max %d MiB (the embedded stand-in included), PostgreSQL RSS max %d MiB%n",
+                    s.memory().harnessHeapMaxBytes() >> 20, s.memory().postgresRssMaxBytes() >> 20);
+        }
+        if (listener != null && listener.presenceStates.sum() + listener.presenceDiffs.sum() > 0) {
+            out.printf("presence     %d presence_state and %d presence_diff received%n", listener.presenceStates.sum(),
+                    listener.presenceDiffs.sum());
+        }
+        if (listener != null && listener.systemErrors.sum() > 0) {
+            out.printf("system       %d system error messages (see harness.log)%n", listener.systemErrors.sum());
+        }
+        if (s.errors().protocol() > 0) {
+            out.printf("errors       %d unparseable frames (see harness.log)%n", s.errors().protocol());
+        }
+        out.println();
+        out.println("gate: " + (verdict.passed() ? "PASSED" : "FAILED"));
+        out.println(verdict.describe());
+        out.println("results: " + dir.path());
+    }
+
+    private static void row(PrintStream out, String name, Summary.LatencyStats l) {
+        out.printf("%-15s %7d %8.3f %8.3f %8.3f %8.3f %8.3f %8.3f %8.3f %8.3f%n", name, l.count(), l.min(), l.p50(),
+                l.p90(), l.p95(), l.p99(), l.p999(), l.max(), l.mean());
+    }
+
+}

@@ -1,0 +1,61 @@
+package dev.realtimeharness.run;
+
+import dev.realtimeharness.metrics.HiccupMeter;
+import dev.realtimeharness.metrics.LatencyRecorders;
+import dev.realtimeharness.metrics.Metric;
+import dev.realtimeharness.metrics.PostgresMemory;
+import dev.realtimeharness.metrics.ProbeLedger;
+import dev.realtimeharness.metrics.ProcessWatchdog;
+import dev.realtimeharness.metrics.RunCounters;
+import dev.realtimeharness.results.Summary;
+import dev.realtimeharness.scenario.Scenario;
+import java.time.Instant;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Everything a run measures with, as one value: the latency recorders, the counters, the probe ledger, the ready
+ * board, the hiccup meter and watchdog, publish failures, and PostgreSQL's memory once the target is known.
+ */
+final class Instruments {
+    final LatencyRecorders recorders = new LatencyRecorders();
+    final RunCounters counters = new RunCounters();
+    final ProbeLedger ledger;
+    final ReadyBoard board;
+    final HiccupMeter hiccups = new HiccupMeter();
+    final ProcessWatchdog watchdog = new ProcessWatchdog(hiccups);
+    final LongAdder publishFailures = new LongAdder();
+    private volatile PostgresMemory pgMemory = PostgresMemory.none();
+
+    Instruments(Scenario scenario) {
+        this.ledger = new ProbeLedger(scenario.drivers() * scenario.channelsPerDriver());
+        this.board = new ReadyBoard(scenario.drivers(), scenario.channelsPerDriver());
+    }
+
+    /** Set once the target's database is known to run on this machine. */
+    void measurePostgres(PostgresMemory memory) {
+        this.pgMemory = memory;
+    }
+
+    PostgresMemory pgMemory() {
+        return pgMemory;
+    }
+
+    /** The figures so far, as summary.json has them (without the gate's verdict). */
+    Summary summarize(Scenario s, String runId, Instant startedAt, Instant endedAt, String targetName,
+            boolean localClock) {
+        return new Summary(runId, s.name(), targetName, startedAt.toString(), endedAt.toString(), s.drivers(),
+                s.channelsPerDriver(), Summary.Connections.from(counters), Summary.Channels.from(counters),
+                Summary.Messages.from(ledger.counts()),
+                Summary.LatencyStats.of(recorders.cumulative(Metric.PUB_TO_RECV)),
+                Summary.LatencyStats.of(recorders.cumulative(Metric.PUB_TO_RECV_RAW)),
+                Summary.LatencyStats.of(recorders.cumulative(Metric.JOIN)),
+                Summary.LatencyStats.of(recorders.cumulative(Metric.READY)),
+                Summary.LatencyStats.of(recorders.cumulative(Metric.CONNECT)),
+                new Summary.HarnessStats(watchdog.maxHeapUsedBytes(), watchdog.maxCpuRatio(),
+                        Summary.LatencyStats.roundMillis(hiccups.p99Millis()), watchdog.saturated()),
+                new Summary.Errors(counters.protocolErrors()),
+                new Summary.Memory(watchdog.maxHeapUsedBytes(), watchdog.heapLimitBytes(), localClock,
+                        pgMemory.maxBytes()),
+                null);
+    }
+}

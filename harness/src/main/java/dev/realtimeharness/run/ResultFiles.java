@@ -1,0 +1,69 @@
+package dev.realtimeharness.run;
+
+import dev.realtimeharness.protocol.EventLoops;
+import dev.realtimeharness.results.JunitXmlWriter;
+import dev.realtimeharness.results.ReportWriter;
+import dev.realtimeharness.results.ResolvedScenario;
+import dev.realtimeharness.results.RunDirectory;
+import dev.realtimeharness.results.RunInfoWriter;
+import dev.realtimeharness.results.Summary;
+import dev.realtimeharness.results.SummaryWriter;
+import dev.realtimeharness.scenario.Scenario;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The one sequence that writes a run's result files at its end: summary.json, run.json, junit.xml (when there is a
+ * verdict) and report.html. A file that cannot be written is reported on the error stream, never fatal: the verdict
+ * and the other files still stand.
+ */
+final class ResultFiles {
+    private final RunDirectory dir;
+    private final Scenario scenario;
+    private final Instant startedAt;
+    private final MeasurementOptions options;
+
+    ResultFiles(RunDirectory dir, Scenario scenario, Instant startedAt, MeasurementOptions options) {
+        this.dir = dir;
+        this.scenario = scenario;
+        this.startedAt = startedAt;
+        this.options = options;
+    }
+
+    void write(Summary summary) {
+        try {
+            SummaryWriter.write(dir.file("summary.json"), summary);
+        } catch (IOException e) {
+            options.err().println("harness: cannot write summary.json: " + e.getMessage());
+        }
+        writeRunInfo(Instant.now());
+        try {
+            if (summary.gate() != null) {
+                JunitXmlWriter.write(dir.file("junit.xml"), scenario.name(), summary.gate(),
+                        Duration.between(startedAt, Instant.now()).toMillis() / 1000.0);
+            }
+            ReportWriter.write(dir.path());
+        } catch (IOException | RuntimeException e) {
+            options.err().println("harness: cannot write junit.xml/report.html: " + e.getMessage());
+        }
+    }
+
+    void writeRunInfo(Instant endedAt) {
+        Map<String, Object> extra = new LinkedHashMap<>();
+        extra.put("target", options.remote() == null ? "embedded" : options.targetDescription());
+        extra.put("tlsInsecure", options.tlsInsecure());
+        if (!"harness".equals(options.loadGenerator())) {
+            extra.put("loadGenerator", options.loadGenerator());
+        }
+        try {
+            RunInfoWriter.write(dir.file("run.json"), ResolvedScenario.of(scenario, EventLoops.transportName()),
+                    RunInfoWriter.gitCommit(), startedAt, endedAt, extra);
+        } catch (IOException e) {
+            options.err().println("harness: cannot write run.json: " + e.getMessage());
+        }
+    }
+
+}
