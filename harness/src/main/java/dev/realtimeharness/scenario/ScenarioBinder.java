@@ -1,5 +1,9 @@
 package dev.realtimeharness.scenario;
 
+import static dev.realtimeharness.scenario.FieldReader.child;
+import static dev.realtimeharness.scenario.FieldReader.describe;
+import static dev.realtimeharness.scenario.FieldReader.path;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -43,9 +47,11 @@ final class ScenarioBinder {
             };
 
     private final Origins origins;
+    private final FieldReader fields;
 
     ScenarioBinder(Origins origins) {
         this.origins = origins;
+        this.fields = new FieldReader(origins);
     }
 
     Scenario bind(JsonNode root) throws ScenarioException {
@@ -53,15 +59,15 @@ final class ScenarioBinder {
         if (root == null || root.isMissingNode() || root.isNull()) {
             throw origins.error(at, "the file is empty; a scenario needs at least 'name' and 'publish'");
         }
-        object(at, root, TOP_KEYS);
+        fields.object(at, root, TOP_KEYS);
 
-        String name = string(at, root, "name", null);
+        String name = fields.string(at, root, "name", null);
         if (name == null || name.isBlank()) {
             throw origins.error(path(at, "name"), "required");
         }
-        String description = string(at, root, "description", "");
-        int drivers = (int) integer(at, root, "drivers", 1, 1, Integer.MAX_VALUE);
-        int channelsPerDriver = (int) integer(at, root, "channelsPerDriver", 1, 1, Integer.MAX_VALUE);
+        String description = fields.string(at, root, "description", "");
+        int drivers = (int) fields.integer(at, root, "drivers", 1, 1, Integer.MAX_VALUE);
+        int channelsPerDriver = (int) fields.integer(at, root, "channelsPerDriver", 1, 1, Integer.MAX_VALUE);
         ProtocolConfig protocol = protocol(path(at, "protocol"), child(root, "protocol"));
         ChannelConfig channel = channel(path(at, "channel"), child(root, "channel"), channelsPerDriver);
         List<String> publishAt = path(at, "publish");
@@ -71,8 +77,8 @@ final class ScenarioBinder {
         }
         PublishConfig publish = publish(publishAt, publishNode, channel);
         RampConfig ramp = ramp(path(at, "ramp"), child(root, "ramp"));
-        Duration duration = duration(at, root, "duration", Scenario.DEFAULT_DURATION, false);
-        Duration drainTimeout = duration(at, root, "drainTimeout", Scenario.DEFAULT_DRAIN_TIMEOUT, true);
+        Duration duration = fields.duration(at, root, "duration", Scenario.DEFAULT_DURATION, false);
+        Duration drainTimeout = fields.duration(at, root, "drainTimeout", Scenario.DEFAULT_DRAIN_TIMEOUT, true);
         TargetConfig target = target(path(at, "target"), child(root, "target"));
         Map<String, Double> gate = gate(path(at, "gate"), child(root, "gate"));
         List<String> allowedHosts = hosts(path(at, "allowedHosts"), child(root, "allowedHosts"));
@@ -86,21 +92,21 @@ final class ScenarioBinder {
         if (node == null) {
             return d;
         }
-        object(at, node, PROTOCOL_KEYS);
-        String vsn = string(at, node, "vsn", d.vsn());
+        fields.object(at, node, PROTOCOL_KEYS);
+        String vsn = fields.string(at, node, "vsn", d.vsn());
         if (!vsn.equals(ProtocolConfig.VSN_1) && !vsn.equals(ProtocolConfig.VSN_2)) {
             throw origins.error(path(at, "vsn"), "must be \"1.0.0\" or \"2.0.0\", got '" + vsn + "'");
         }
-        Duration heartbeat = duration(at, node, "heartbeat", d.heartbeat(), false);
+        Duration heartbeat = fields.duration(at, node, "heartbeat", d.heartbeat(), false);
         return new ProtocolConfig(vsn, heartbeat);
     }
 
     private ChannelConfig channel(List<String> at, JsonNode node, int channelsPerDriver) throws ScenarioException {
         if (node != null) {
-            object(at, node, CHANNEL_KEYS);
+            fields.object(at, node, CHANNEL_KEYS);
         }
-        String topic = string(at, node, "topic", ChannelConfig.DEFAULT_TOPIC);
-        template(path(at, "topic"), topic);
+        String topic = fields.string(at, node, "topic", ChannelConfig.DEFAULT_TOPIC);
+        fields.template(path(at, "topic"), topic);
         if (topic.isBlank()) {
             throw origins.error(path(at, "topic"), "must not be empty");
         }
@@ -124,14 +130,14 @@ final class ScenarioBinder {
         JsonNode b = child(node, "broadcast");
         if (b != null) {
             List<String> bAt = path(at, "broadcast");
-            object(bAt, b, BROADCAST_KEYS);
-            broadcast = new BroadcastConfig(bool(bAt, b, "self", false), bool(bAt, b, "ack", false));
+            fields.object(bAt, b, BROADCAST_KEYS);
+            broadcast = new BroadcastConfig(fields.bool(bAt, b, "self", false), fields.bool(bAt, b, "ack", false));
         }
         PresenceConfig presence = PresenceConfig.defaults();
         JsonNode p = child(node, "presence");
         if (p != null) {
             List<String> pAt = path(at, "presence");
-            object(pAt, p, PRESENCE_KEYS);
+            fields.object(pAt, p, PRESENCE_KEYS);
             Map<String, Object> track = null;
             JsonNode t = child(p, "track");
             if (t != null) {
@@ -142,68 +148,68 @@ final class ScenarioBinder {
                 track = JSON.convertValue(t, MAP_TYPE);
             }
             // Tracking enables presence on the real server whatever the join config says.
-            presence = new PresenceConfig(bool(pAt, p, "enabled", false) || track != null, track);
+            presence = new PresenceConfig(fields.bool(pAt, p, "enabled", false) || track != null, track);
         }
-        return new ChannelConfig(topic, changes, broadcast, presence, bool(at, node, "private", false));
+        return new ChannelConfig(topic, changes, broadcast, presence, fields.bool(at, node, "private", false));
     }
 
     private PostgresChangeSpec change(List<String> at, JsonNode node) throws ScenarioException {
-        object(at, node, CHANGE_KEYS);
-        String event = string(at, node, "event", "*").toUpperCase(Locale.ROOT);
+        fields.object(at, node, CHANGE_KEYS);
+        String event = fields.string(at, node, "event", "*").toUpperCase(Locale.ROOT);
         if (!EVENTS.contains(event)) {
             throw origins.error(path(at, "event"), "must be one of \"*\", INSERT, UPDATE, DELETE, got '"
                     + node.get("event").asText() + "'");
         }
-        String schema = string(at, node, "schema", "public");
+        String schema = fields.string(at, node, "schema", "public");
         if (!IDENT.matcher(schema).matches()) {
             throw origins.error(path(at, "schema"), "must be an SQL identifier, got '" + schema + "'");
         }
-        String table = string(at, node, "table", null);
+        String table = fields.string(at, node, "table", null);
         if (table == null) {
             throw origins.error(path(at, "table"), "required");
         }
         if (!table.equals("*") && !IDENT.matcher(table).matches()) {
             throw origins.error(path(at, "table"), "must be an SQL identifier or \"*\", got '" + table + "'");
         }
-        String filter = string(at, node, "filter", null);
+        String filter = fields.string(at, node, "filter", null);
         if (filter != null) {
             if (!FILTER.matcher(filter).matches()) {
                 throw origins.error(path(at, "filter"),
                         "must look like COLUMN=OP.VALUE with OP one of eq, neq, lt, lte, gt, gte, in; got '" + filter + "'");
             }
-            template(path(at, "filter"), filter);
+            fields.template(path(at, "filter"), filter);
         }
         return new PostgresChangeSpec(event, schema, table, filter);
     }
 
     private PublishConfig publish(List<String> at, JsonNode node, ChannelConfig channel) throws ScenarioException {
-        object(at, node, PUBLISH_KEYS);
+        fields.object(at, node, PUBLISH_KEYS);
         PublishVia via = PublishVia.POSTGRES;
         JsonNode viaNode = child(node, "via");
         if (viaNode != null) {
             try {
-                via = PublishVia.parse(scalar(path(at, "via"), viaNode, "one of " + PublishVia.allowed()));
+                via = PublishVia.parse(fields.scalar(path(at, "via"), viaNode, "one of " + PublishVia.allowed()));
             } catch (IllegalArgumentException e) {
                 throw origins.error(path(at, "via"), e.getMessage());
             }
         }
         Long messages = null;
         if (child(node, "messages") != null) {
-            messages = integer(at, node, "messages", 0, 1, Long.MAX_VALUE);
+            messages = fields.integer(at, node, "messages", 0, 1, Long.MAX_VALUE);
         }
-        Rate rate = rate(at, node, "rate", null);
+        Rate rate = fields.rate(at, node, "rate", null);
         if (rate == null) {
             throw origins.error(path(at, "rate"), "required (N/s or N/m, e.g. 50/s)");
         }
-        String table = string(at, node, "table", PublishConfig.DEFAULT_TABLE);
+        String table = fields.string(at, node, "table", PublishConfig.DEFAULT_TABLE);
         if (!QUALIFIED.matcher(table).matches()) {
             throw origins.error(path(at, "table"), "must be an SQL table name (optionally schema.table), got '" + table + "'");
         }
-        String probeColumn = string(at, node, "probeColumn", PublishConfig.DEFAULT_PROBE_COLUMN);
+        String probeColumn = fields.string(at, node, "probeColumn", PublishConfig.DEFAULT_PROBE_COLUMN);
         if (!IDENT.matcher(probeColumn).matches()) {
             throw origins.error(path(at, "probeColumn"), "must be an SQL column name, got '" + probeColumn + "'");
         }
-        String sql = string(at, node, "sql", null);
+        String sql = fields.string(at, node, "sql", null);
         if (sql != null) {
             if (via != PublishVia.POSTGRES) {
                 throw origins.error(path(at, "sql"), "only applies to via: postgres (this scenario publishes via "
@@ -215,7 +221,7 @@ final class ScenarioBinder {
                 throw origins.error(path(at, "sql"), e.getMessage());
             }
         }
-        String event = string(at, node, "event", PublishConfig.DEFAULT_EVENT);
+        String event = fields.string(at, node, "event", PublishConfig.DEFAULT_EVENT);
         if (event.isBlank() || event.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 255) {
             throw origins.error(path(at, "event"), "must be 1 to 255 bytes, got '" + event + "'");
         }
@@ -251,32 +257,32 @@ final class ScenarioBinder {
         if (node == null) {
             return d;
         }
-        object(at, node, RAMP_KEYS);
-        return new RampConfig(rate(at, node, "connectRate", d.connectRate()), rate(at, node, "joinRate", d.joinRate()));
+        fields.object(at, node, RAMP_KEYS);
+        return new RampConfig(fields.rate(at, node, "connectRate", d.connectRate()), fields.rate(at, node, "joinRate", d.joinRate()));
     }
 
     private TargetConfig target(List<String> at, JsonNode node) throws ScenarioException {
         if (node == null) {
             return TargetConfig.defaults();
         }
-        object(at, node, TARGET_KEYS);
+        fields.object(at, node, TARGET_KEYS);
         JsonNode e = child(node, "embedded");
         if (e == null) {
             return TargetConfig.defaults();
         }
         List<String> eAt = path(at, "embedded");
-        object(eAt, e, EMBEDDED_KEYS);
+        fields.object(eAt, e, EMBEDDED_KEYS);
         return new TargetConfig(new EmbeddedConfig(
-                duration(eAt, e, "delay", Duration.ZERO, true),
-                duration(eAt, e, "jitter", Duration.ZERO, true),
-                ratio(eAt, e, "dropRatio"),
-                duration(eAt, e, "stallAfter", Duration.ZERO, true),
-                duration(eAt, e, "stallFor", Duration.ZERO, true),
-                ratio(eAt, e, "disconnectRatio"),
-                ratio(eAt, e, "rejectJoinRatio"),
+                fields.duration(eAt, e, "delay", Duration.ZERO, true),
+                fields.duration(eAt, e, "jitter", Duration.ZERO, true),
+                fields.ratio(eAt, e, "dropRatio"),
+                fields.duration(eAt, e, "stallAfter", Duration.ZERO, true),
+                fields.duration(eAt, e, "stallFor", Duration.ZERO, true),
+                fields.ratio(eAt, e, "disconnectRatio"),
+                fields.ratio(eAt, e, "rejectJoinRatio"),
                 limits(path(eAt, "limits"), child(e, "limits")),
-                duration(eAt, e, "connectErrorDelay", EmbeddedConfig.DEFAULT_CONNECT_ERROR_DELAY, true),
-                duration(eAt, e, "joinErrorDelay", EmbeddedConfig.DEFAULT_JOIN_ERROR_DELAY, true)));
+                fields.duration(eAt, e, "connectErrorDelay", EmbeddedConfig.DEFAULT_CONNECT_ERROR_DELAY, true),
+                fields.duration(eAt, e, "joinErrorDelay", EmbeddedConfig.DEFAULT_JOIN_ERROR_DELAY, true)));
     }
 
     private TargetLimits limits(List<String> at, JsonNode node) throws ScenarioException {
@@ -284,12 +290,12 @@ final class ScenarioBinder {
         if (node == null) {
             return d;
         }
-        object(at, node, LIMIT_KEYS);
+        fields.object(at, node, LIMIT_KEYS);
         return new TargetLimits(
-                (int) integer(at, node, "maxConcurrentUsers", d.maxConcurrentUsers(), 1, Integer.MAX_VALUE),
+                (int) fields.integer(at, node, "maxConcurrentUsers", d.maxConcurrentUsers(), 1, Integer.MAX_VALUE),
                 positive(at, node, "maxEventsPerSecond", d.maxEventsPerSecond()),
                 positive(at, node, "maxJoinsPerSecond", d.maxJoinsPerSecond()),
-                (int) integer(at, node, "maxChannelsPerClient", d.maxChannelsPerClient(), 1, Integer.MAX_VALUE));
+                (int) fields.integer(at, node, "maxChannelsPerClient", d.maxChannelsPerClient(), 1, Integer.MAX_VALUE));
     }
 
     private double positive(List<String> at, JsonNode parent, String key, double dflt) throws ScenarioException {
@@ -322,7 +328,7 @@ final class ScenarioBinder {
         List<String> hosts = new ArrayList<>();
         for (int i = 0; i < items.size(); i++) {
             List<String> itemAt = list ? path(at, Integer.toString(i)) : at;
-            String h = scalar(itemAt, items.get(i), "a host name");
+            String h = fields.scalar(itemAt, items.get(i), "a host name");
             if (h.isBlank() || h.contains("/") || h.contains(":") && !h.startsWith("[")) {
                 throw origins.error(itemAt, "must be a bare host name (no scheme, port or path),"
                         + " got '" + h + "'");
@@ -349,7 +355,7 @@ final class ScenarioBinder {
             if (v == null || v.isNull()) {
                 throw origins.error(keyAt, "needs a limit");
             }
-            String text = scalar(keyAt, v, "a limit");
+            String text = fields.scalar(keyAt, v, "a limit");
             try {
                 gate.put(e.getKey(), GateKeys.parseLimit(e.getKey(), text));
             } catch (IllegalArgumentException ex) {
@@ -359,146 +365,4 @@ final class ScenarioBinder {
         return gate;
     }
 
-    // ---- typed field readers; each takes the parent's path, the parent node and the key ----
-
-    private void object(List<String> at, JsonNode node, List<String> allowed) throws ScenarioException {
-        if (!node.isObject()) {
-            throw origins.error(at, "must be a mapping with keys " + String.join(", ", allowed) + "; got " + describe(node));
-        }
-        for (Map.Entry<String, JsonNode> e : node.properties()) {
-            String key = e.getKey();
-            if (!allowed.contains(key)) {
-                throw origins.error(path(at, key), "unknown key (allowed: " + String.join(", ", allowed) + ")");
-            }
-        }
-    }
-
-    private String string(List<String> at, JsonNode parent, String key, String dflt) throws ScenarioException {
-        JsonNode n = child(parent, key);
-        return n == null ? dflt : scalar(path(at, key), n, "a string");
-    }
-
-    private long integer(List<String> at, JsonNode parent, String key, long dflt, long min, long max)
-            throws ScenarioException {
-        JsonNode n = child(parent, key);
-        if (n == null) {
-            return dflt;
-        }
-        List<String> p = path(at, key);
-        if (!n.isIntegralNumber() || !n.canConvertToLong()) {
-            throw origins.error(p, "must be an integer, got " + describe(n));
-        }
-        long v = n.longValue();
-        if (v < min) {
-            throw origins.error(p, "must be at least " + min + ", got " + v);
-        }
-        if (v > max) {
-            throw origins.error(p, "must be at most " + max + ", got " + v);
-        }
-        return v;
-    }
-
-    private boolean bool(List<String> at, JsonNode parent, String key, boolean dflt) throws ScenarioException {
-        JsonNode n = child(parent, key);
-        if (n == null) {
-            return dflt;
-        }
-        if (!n.isBoolean()) {
-            throw origins.error(path(at, key), "must be true or false, got " + describe(n));
-        }
-        return n.booleanValue();
-    }
-
-    private Duration duration(List<String> at, JsonNode parent, String key, Duration dflt, boolean zeroAllowed)
-            throws ScenarioException {
-        JsonNode n = child(parent, key);
-        if (n == null) {
-            return dflt;
-        }
-        List<String> p = path(at, key);
-        Duration d;
-        try {
-            d = Durations.parse(scalar(p, n, "a duration"));
-        } catch (IllegalArgumentException e) {
-            throw origins.error(p, e.getMessage());
-        }
-        if (!zeroAllowed && d.isZero()) {
-            throw origins.error(p, "must be longer than 0");
-        }
-        return d;
-    }
-
-    private Rate rate(List<String> at, JsonNode parent, String key, Rate dflt) throws ScenarioException {
-        JsonNode n = child(parent, key);
-        if (n == null) {
-            return dflt;
-        }
-        List<String> p = path(at, key);
-        try {
-            return Rate.parse(scalar(p, n, "a rate"));
-        } catch (IllegalArgumentException e) {
-            throw origins.error(p, e.getMessage());
-        }
-    }
-
-    private double ratio(List<String> at, JsonNode parent, String key) throws ScenarioException {
-        JsonNode n = child(parent, key);
-        if (n == null) {
-            return 0;
-        }
-        List<String> p = path(at, key);
-        if (!n.isNumber()) {
-            throw origins.error(p, "must be a number between 0 and 1, got " + describe(n));
-        }
-        double v = n.doubleValue();
-        if (!(v >= 0 && v <= 1)) {
-            throw origins.error(p, "must be between 0 and 1, got " + n.asText());
-        }
-        return v;
-    }
-
-    private void template(List<String> p, String template) throws ScenarioException {
-        try {
-            TopicTemplate.validate(template);
-        } catch (IllegalArgumentException e) {
-            throw origins.error(p, e.getMessage());
-        }
-    }
-
-    /** The text of a scalar; mappings and lists are type errors. */
-    private String scalar(List<String> p, JsonNode n, String expected) throws ScenarioException {
-        if (!n.isValueNode()) {
-            throw origins.error(p, "must be " + expected + ", got " + describe(n));
-        }
-        return n.asText();
-    }
-
-    /** The child, or null when it is absent or an explicit YAML null (both mean: use the default). */
-    private static JsonNode child(JsonNode parent, String key) {
-        if (parent == null) {
-            return null;
-        }
-        JsonNode n = parent.get(key);
-        return n == null || n.isNull() || n.isMissingNode() ? null : n;
-    }
-
-    private static List<String> path(List<String> at, String key) {
-        List<String> p = new ArrayList<>(at.size() + 1);
-        p.addAll(at);
-        p.add(key);
-        return List.copyOf(p);
-    }
-
-    static String describe(JsonNode n) {
-        if (n.isObject()) {
-            return "a mapping";
-        }
-        if (n.isArray()) {
-            return "a list";
-        }
-        if (n.isTextual()) {
-            return "'" + n.asText() + "'";
-        }
-        return n.asText();
-    }
 }

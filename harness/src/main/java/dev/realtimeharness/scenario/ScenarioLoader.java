@@ -58,7 +58,7 @@ public final class ScenarioLoader {
         }
         if (root != null && !root.isMissingNode() && !root.isNull() && !root.isObject()) {
             throw origins.error(List.of(), "must be a mapping of scenario fields, got "
-                    + ScenarioBinder.describe(root));
+                    + FieldReader.describe(root));
         }
         ObjectNode tree = root instanceof ObjectNode obj ? obj : null;
         for (String set : sets) {
