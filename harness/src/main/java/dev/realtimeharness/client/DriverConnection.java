@@ -27,7 +27,7 @@ import java.util.concurrent.TimeUnit;
  * One driver app: a WebSocket to Realtime carrying all of the driver's channels. Connects and reconnects with
  * realtime-js's schedule, joins and rejoins the channels of its {@link ChannelTable} with their timers, and sends
  * broadcasts. Everything here runs on the connection's event loop; only {@link #start()}, {@link #stop()} and
- * {@link #sendBroadcasts} may be called from elsewhere.
+ * {@link #sendBroadcasts} may be called from elsewhere. A stopped connection does not start again.
  */
 final class DriverConnection {
 
@@ -50,6 +50,7 @@ final class DriverConnection {
     private final TokenRefresh tokenRefresh;
 
     private volatile boolean running;
+    private volatile boolean stopped;
     private Channel channel;
     private Outbound out;
     private boolean open;
@@ -111,7 +112,15 @@ final class DriverConnection {
     }
 
     void start() {
+        if (stopped) {
+            return;
+        }
         running = true;
+        if (stopped) {
+            // stop() ran meanwhile: it must win, or a stopped connection would connect.
+            running = false;
+            return;
+        }
         loop.execute(() -> {
             tokenRefresh.schedule();
             connect();
@@ -120,6 +129,7 @@ final class DriverConnection {
 
     /** Closes the socket with a normal close frame; no reconnect follows. Completes when the socket is closed. */
     Future<Void> stop() {
+        stopped = true;
         running = false;
         Promise<Void> promise = loop.newPromise();
         loop.execute(() -> {
