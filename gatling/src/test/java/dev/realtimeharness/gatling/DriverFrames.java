@@ -1,29 +1,28 @@
 package dev.realtimeharness.gatling;
 
 import dev.realtimeharness.client.ChannelSpec;
+import dev.realtimeharness.client.ChannelTable;
+import dev.realtimeharness.client.ClientListener;
 import dev.realtimeharness.client.DriverSpec;
 import dev.realtimeharness.protocol.Events;
 import dev.realtimeharness.protocol.InboundScan;
-import dev.realtimeharness.protocol.JoinReply;
 import dev.realtimeharness.protocol.Messages;
 import dev.realtimeharness.protocol.PhoenixCodec;
 import dev.realtimeharness.protocol.PhoenixMessage;
 import dev.realtimeharness.protocol.ProtocolException;
 import dev.realtimeharness.protocol.RefCounter;
-import dev.realtimeharness.protocol.SystemMessage;
+import dev.realtimeharness.protocol.Vsn;
 import dev.realtimeharness.protocol.WireFrame;
 import dev.realtimeharness.run.Measurement;
 import io.gatling.http.action.ws.WsInboundMessage;
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * One virtual user's driver: builds its Phoenix frames with the harness's protocol code (joins carrying the driver's
  * minted token, heartbeats), recognises the replies its checks wait for, and hands every other inbound frame to the
- * harness's receive path ({@link Measurement#listener()}) as {@code harness run}'s client
- * does.
+ * harness's {@link ChannelTable}, which reports joins, readiness, closes and probes to the run's listener
+ * ({@link Measurement#listener()}) as it does for {@code harness run}'s client.
  *
  * <p>Gatling runs a virtual user's actions one after another, and its checks on the WebSocket's event loop while
  * the user waits for them, so no two methods of one instance run at the same time; fields read across those threads
@@ -33,15 +32,14 @@ final class DriverFrames {
     static final String SESSION_KEY = "driverFrames";
 
     private final Measurement measurement;
+    private final ClientListener listener;
     private final GatlingClock clock;
     private final DriverSpec spec;
+    private final Vsn vsn;
     private final PhoenixCodec codec;
     private final InboundScan scan;
+    private final ChannelTable table;
     private final RefCounter refs = new RefCounter();
-    private final Map<String, Integer> channelOfTopic = new HashMap<>();
-    private final String[] joinRefs;
-    private final long[] joinSentNanos;
-    private final boolean[] joined;
     private final long heartbeatIntervalNanos;
 
     private long connectStartNanos;
@@ -53,18 +51,14 @@ final class DriverFrames {
 
     DriverFrames(Measurement measurement, GatlingClock clock, int driver) {
         this.measurement = measurement;
+        this.listener = measurement.listener();
         this.clock = clock;
         this.spec = measurement.driver(driver);
         this.codec = PhoenixCodec.of(measurement.vsn());
         this.scan = new InboundScan(measurement.scenario().publish().probeColumn());
-        int n = spec.channels().size();
-        this.joinRefs = new String[n];
-        this.joinSentNanos = new long[n];
-        this.joined = new boolean[n];
-        for (int c = 0; c < n; c++) {
-            channelOfTopic.put(spec.channels().get(c).topic(), c);
-        }
+        this.table = new ChannelTable(spec.channels(), listener);
         this.heartbeatIntervalNanos = measurement.scenario().protocol().heartbeat().toNanos();
+        this.vsn = measurement.vsn();
     }
 
     int driver() {
@@ -79,35 +73,35 @@ final class DriverFrames {
 
     String url() {
         connectStartNanos = System.nanoTime();
-        measurement.listener().connectAttempted(spec.index());
+        listener.connectAttempted(spec.index());
         return measurement.socketUri().toString();
     }
 
     /** After Gatling's connect action: its time includes Gatling's own scheduling (sub-millisecond). */
     void connectDone(boolean failed) {
         if (failed) {
-            measurement.listener().connectFailed(spec.index(), "Gatling ws connect KO (see Gatling's log and report)");
+            listener.connectFailed(spec.index(), "Gatling ws connect KO (see Gatling's log and report)");
         } else {
-            measurement.listener().connected(spec.index(), System.nanoTime() - connectStartNanos, false);
+            listener.connected(spec.index(), System.nanoTime() - connectStartNanos, false);
             nextHeartbeatNanos = System.nanoTime() + heartbeatIntervalNanos;
         }
     }
 
     void closed(String reason) {
-        measurement.listener().disconnected(spec.index(), reason);
+        listener.disconnected(spec.index(), reason);
     }
 
     // Join: phx_join → phx_reply (status ok, postgres_changes bindings echoed) → later "Subscribed to PostgreSQL"
 
     String join(int channel) {
-        ChannelSpec c = spec.channels().get(channel);
+        ChannelTable.Entry e = table.entry(channel);
+        ChannelSpec c = e.spec();
         String ref = refs.next();
-        joinRefs[channel] = ref;
         pendingJoin = channel;
         pendingJoinRef = ref;
-        measurement.listener().joinAttempted(c.subscription());
         String text = text(Messages.join(c.topic(), ref, c.join()));
-        joinSentNanos[channel] = System.nanoTime();
+        // The join time runs from here, after encoding, as Gatling sends the text right after this returns.
+        table.joining(e, ref, System.nanoTime());
         return text;
     }
 
@@ -121,8 +115,8 @@ final class DriverFrames {
     }
 
     /**
-     * Gatling's check on the join reply, called as the frame arrives: records the join (or its refusal) in the
-     * harness and returns "ok", or the server's reason, which fails the check.
+     * Gatling's check on the join reply, called as the frame arrives: the channel table records the join (or its
+     * refusal) and this returns "ok", or the server's reason, which fails the check.
      */
     String joinReplyStatus(String frame) {
         long now = System.nanoTime();
@@ -133,28 +127,25 @@ final class DriverFrames {
         if (channel < 0 || m == null) {
             return "unexpected frame";
         }
-        ChannelSpec c = spec.channels().get(channel);
-        JoinReply reply = JoinReply.parse(m.reply(), c.join().postgresChanges());
-        if (!reply.ok()) {
-            measurement.listener().joinFailed(c.subscription(), reply.reason());
-            return reply.reason() == null ? "error" : reply.reason();
+        ChannelTable.Change change = table.onControl(m, now);
+        if (change == null || change.entry() != table.entry(channel)) {
+            return "unexpected frame";
         }
-        joined[channel] = true;
-        measurement.listener().joined(c.subscription(), now - joinSentNanos[channel]);
-        if (c.join().postgresChanges().isEmpty()) {
-            // Broadcast-only channels are ready at the join reply.
-            measurement.listener().ready(c.subscription(), now - joinSentNanos[channel]);
-        }
-        return "ok";
+        return switch (change.kind()) {
+            case JOINED -> "ok";
+            case REFUSED -> change.reason() == null ? "error" : change.reason();
+            default -> "unexpected " + m.event();
+        };
     }
 
     /** After the join's await: a join still pending timed out (a Gatling KO too). */
     void joinDone() {
         int channel = pendingJoin;
+        String ref = pendingJoinRef;
         if (channel >= 0) {
             pendingJoin = -1;
             pendingJoinRef = null;
-            measurement.listener().joinFailed(spec.channels().get(channel).subscription(), "TIMED_OUT");
+            table.joinTimedOut(table.entry(channel), ref);
         }
     }
 
@@ -187,9 +178,9 @@ final class DriverFrames {
         long recvNanos = System.nanoTime();
         byte[] bytes = frame.getBytes(StandardCharsets.UTF_8);
         try {
-            scan.scanText(measurement.vsn(), bytes, 0, bytes.length);
+            scan.scanText(vsn, bytes, 0, bytes.length);
         } catch (ProtocolException e) {
-            measurement.listener().protocolError(spec.index(), e.getMessage(), head(frame));
+            listener.protocolError(spec.index(), e.getMessage(), head(frame));
             return false;
         }
         if (Events.REPLY.equals(scan.event()) && ref != null && ref.equals(scan.ref())
@@ -207,7 +198,7 @@ final class DriverFrames {
         if (m == null) {
             return "unexpected frame";
         }
-        measurement.listener().heartbeatRtt(spec.index(), rtt);
+        listener.heartbeatRtt(spec.index(), rtt);
         return m.reply().status();
     }
 
@@ -227,76 +218,45 @@ final class DriverFrames {
     private void onText(String frame, long recvNanos) {
         byte[] bytes = frame.getBytes(StandardCharsets.UTF_8);
         try {
-            scan.scanText(measurement.vsn(), bytes, 0, bytes.length);
+            scan.scanText(vsn, bytes, 0, bytes.length);
         } catch (ProtocolException e) {
-            measurement.listener().protocolError(spec.index(), e.getMessage(), head(frame));
+            listener.protocolError(spec.index(), e.getMessage(), head(frame));
             return;
         }
         onScanned(frame, recvNanos);
     }
 
-    // The frame has been scanned into {@code scan}.
+    // The frame has been scanned into {@code scan}: probes are delivered from the scan, anything else is decoded for
+    // the channel table (system messages, phx_close, phx_error, presence, late replies).
     private void onScanned(String frame, long recvNanos) {
         String event = scan.event();
         if (Events.POSTGRES_CHANGES.equals(event) || Events.BROADCAST.equals(event)) {
-            deliver(recvNanos);
+            table.deliver(scan, recvNanos);
             return;
         }
-        Integer channel = channelOfTopic.get(scan.topic());
-        if (channel == null || !isCurrent(channel, scan.joinRef())) {
+        if (table.entry(scan.topic()) == null) {
+            // Heartbeat replies that came after their check, and any other topic: nothing to record.
             return;
         }
-        int subscription = spec.channels().get(channel).subscription();
-        switch (event) {
-            case Events.SYSTEM -> {
-                PhoenixMessage m = decodeOrNull(frame);
-                if (m == null) {
-                    measurement.listener().protocolError(spec.index(), "undecodable system message", head(frame));
-                    return;
-                }
-                SystemMessage sys = SystemMessage.of(m.payload());
-                if (sys.isPostgresSubscribed()) {
-                    if (joined[channel]) {
-                        measurement.listener().ready(subscription, recvNanos - joinSentNanos[channel]);
-                    }
-                } else if (!sys.ok()) {
-                    measurement.listener().systemError(subscription, sys.message());
-                }
-            }
-            case Events.CLOSE, Events.ERROR -> {
-                if (joined[channel]) {
-                    joined[channel] = false;
-                    measurement.listener().subscriptionClosed(subscription, event);
-                }
-            }
-            default -> {
-                // late replies, presence: not part of the latency path
-            }
+        PhoenixMessage m;
+        try {
+            m = codec.decode(new WireFrame.Text(frame));
+        } catch (ProtocolException e) {
+            listener.protocolError(spec.index(), e.getMessage(), head(frame));
+            return;
         }
+        // Gatling cannot send from here: a phx_error's rejoin is not attempted, the channel just stops receiving.
+        table.onControl(m, recvNanos);
     }
 
     private void onBinary(byte[] frame, long recvNanos) {
         try {
             scan.scanBinary(frame);
         } catch (ProtocolException e) {
-            measurement.listener().protocolError(spec.index(), e.getMessage(), "<binary " + frame.length + " bytes>");
+            listener.protocolError(spec.index(), e.getMessage(), "<binary " + frame.length + " bytes>");
             return;
         }
-        deliver(recvNanos);
-    }
-
-    private void deliver(long recvNanos) {
-        Integer channel = channelOfTopic.get(scan.topic());
-        if (channel == null || scan.probe() == null || !isCurrent(channel, scan.joinRef())) {
-            return;
-        }
-        measurement.listener().probeReceived(spec.channels().get(channel).subscription(), scan.probe(), recvNanos,
-                scan.commitTimestamp());
-    }
-
-    // Pushes carrying the join_ref of an earlier join are stale (phoenix.js isMember); v1 servers send none.
-    private boolean isCurrent(int channel, String joinRef) {
-        return joinRef == null || joinRef.equals(joinRefs[channel]);
+        table.deliver(scan, recvNanos);
     }
 
     private String text(PhoenixMessage m) {

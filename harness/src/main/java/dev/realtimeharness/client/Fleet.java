@@ -6,21 +6,39 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.Future;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The simulated driver apps: one {@link DriverConnection} per driver, connects paced by the fleet's connect rate
- * and joins by its join rate. The fleet owns its event-loop group and shuts it down in {@link #close()}.
+ * and joins by its join rate. The event-loop group is either the fleet's own, shut down in {@link #close()}, or the
+ * caller's, which {@link #close()} leaves running.
  */
 public final class Fleet implements AutoCloseable {
     private final EventLoopGroup group;
+    private final boolean ownsGroup;
     private final List<DriverConnection> connections = new ArrayList<>();
     private final Pacer connectPacer;
+    private final List<ScheduledFuture<?>> pendingStarts = new ArrayList<>();
 
+    /** A fleet on its own event-loop group ({@code config.eventLoopThreads()}, 0: one per core). */
     public Fleet(FleetConfig config, List<DriverSpec> drivers, ClientListener listener, SslContext ssl) {
-        int threads = config.eventLoopThreads() > 0 ? config.eventLoopThreads()
-                : Math.max(1, Runtime.getRuntime().availableProcessors());
-        this.group = EventLoops.newGroup(threads, "fleet");
+        this(config, drivers, listener, ssl, EventLoops.newGroup(threads(config), "fleet"), true);
+    }
+
+    /**
+     * A fleet on the caller's event-loop group (from {@link EventLoops#newGroup}), which the caller shuts down after
+     * {@link #close()}; {@code config.eventLoopThreads()} is not used.
+     */
+    public Fleet(FleetConfig config, List<DriverSpec> drivers, ClientListener listener, SslContext ssl,
+            EventLoopGroup group) {
+        this(config, drivers, listener, ssl, group, false);
+    }
+
+    private Fleet(FleetConfig config, List<DriverSpec> drivers, ClientListener listener, SslContext ssl,
+            EventLoopGroup group, boolean ownsGroup) {
+        this.group = group;
+        this.ownsGroup = ownsGroup;
         this.connectPacer = new Pacer(config.connectRatePerSecond());
         Pacer joinPacer = new Pacer(config.joinRatePerSecond());
         for (DriverSpec d : drivers) {
@@ -28,12 +46,17 @@ public final class Fleet implements AutoCloseable {
         }
     }
 
+    private static int threads(FleetConfig config) {
+        return config.eventLoopThreads() > 0 ? config.eventLoopThreads()
+                : Math.max(1, Runtime.getRuntime().availableProcessors());
+    }
+
     /** Starts connecting every driver at the configured connect rate; returns at once. */
     public void start() {
         long now = System.nanoTime();
         for (DriverConnection c : connections) {
             long delay = connectPacer.reserveDelayNanos(now);
-            group.schedule(c::start, delay, TimeUnit.NANOSECONDS);
+            pendingStarts.add(group.schedule(c::start, delay, TimeUnit.NANOSECONDS));
         }
     }
 
@@ -57,6 +80,10 @@ public final class Fleet implements AutoCloseable {
 
     @Override
     public void close() {
+        // A caller's group outlives the fleet: connections not started yet must not start after it closed.
+        for (ScheduledFuture<?> s : pendingStarts) {
+            s.cancel(false);
+        }
         List<Future<Void>> stops = new ArrayList<>();
         for (DriverConnection c : connections) {
             stops.add(c.stop());
@@ -64,6 +91,8 @@ public final class Fleet implements AutoCloseable {
         for (Future<Void> f : stops) {
             f.awaitUninterruptibly(3, TimeUnit.SECONDS);
         }
-        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        if (ownsGroup) {
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
     }
 }

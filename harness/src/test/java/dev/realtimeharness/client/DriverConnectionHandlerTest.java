@@ -12,10 +12,10 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -96,10 +96,8 @@ class DriverConnectionHandlerTest {
         ch = new EmbeddedChannel();
         ch.freezeTime();
         DriverConnection c = new DriverConnection(new DriverSpec(1, specs), config, listener, new Pacer(0),
-                ch.eventLoop(), null);
-        ch.pipeline().addLast(c.adoptForTest(ch));
-        ch.pipeline().fireUserEventTriggered(WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_COMPLETE);
-        ch.runPendingTasks();
+                ch.eventLoop(), null, Clock.systemUTC(), EmbeddedSockets.opener(ch));
+        EmbeddedSockets.startAndCompleteHandshake(c, ch);
         return c;
     }
 

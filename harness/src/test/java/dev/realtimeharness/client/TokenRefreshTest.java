@@ -8,7 +8,6 @@ import dev.realtimeharness.protocol.JoinConfig;
 import dev.realtimeharness.protocol.Vsn;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import java.net.URI;
 import java.time.Clock;
@@ -72,10 +71,8 @@ class TokenRefreshTest {
         ch = new EmbeddedChannel();
         ch.freezeTime();
         DriverConnection c = new DriverConnection(new DriverSpec(0, specs, tokens), config, new ClientListener() {
-        }, new Pacer(0), ch.eventLoop(), null, clock);
-        ch.pipeline().addLast(c.adoptForTest(ch));
-        ch.pipeline().fireUserEventTriggered(WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_COMPLETE);
-        ch.runPendingTasks();
+        }, new Pacer(0), ch.eventLoop(), null, clock, EmbeddedSockets.opener(ch));
+        EmbeddedSockets.startAndCompleteHandshake(c, ch);
     }
 
     JsonNode next() throws Exception {
