@@ -13,7 +13,6 @@ import dev.realtimeharness.protocol.PhoenixMessage;
 import dev.realtimeharness.protocol.ProtocolException;
 import dev.realtimeharness.protocol.SystemMessage;
 import dev.realtimeharness.protocol.UserBroadcast;
-import dev.realtimeharness.protocol.V1Codec;
 import dev.realtimeharness.protocol.V2Codec;
 import dev.realtimeharness.protocol.Vsn;
 import dev.realtimeharness.protocol.WireFrame;
@@ -29,15 +28,12 @@ import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -123,7 +119,7 @@ final class StandInConnection extends SimpleChannelInboundHandler<WebSocketFrame
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         for (JoinedChannel ch : channels.values()) {
-            server.unregister(ch);
+            server.topics().unregister(ch);
         }
         channels.clear();
         synchronized (pendingLock) {
@@ -134,7 +130,7 @@ final class StandInConnection extends SimpleChannelInboundHandler<WebSocketFrame
         }
         if (countedAsUser) {
             countedAsUser = false;
-            server.userLeft();
+            server.tenantLimits().userLeft();
         }
         super.channelInactive(ctx);
     }
@@ -153,26 +149,28 @@ final class StandInConnection extends SimpleChannelInboundHandler<WebSocketFrame
             try {
                 m = codec.decode(new WireFrame.Text(text));
             } catch (ProtocolException e) {
-                server.malformed(ctx.channel(), e.getMessage(), head(text));
+                server.stats().malformed(ctx.channel(), e.getMessage(), head(text));
                 return;
             }
             handle(m);
         } else if (frame instanceof BinaryWebSocketFrame b) {
             byte[] bytes = ByteBufUtil.getBytes(b.content());
             if (vsn != Vsn.V2) {
-                server.malformed(ctx.channel(), "binary frame on a vsn 1.0.0 socket", bytes.length + " bytes");
+                server.stats().malformed(ctx.channel(), "binary frame on a vsn 1.0.0 socket",
+                        bytes.length + " bytes");
                 return;
             }
             UserBroadcast ub;
             try {
                 ub = V2Codec.decodeBinary(bytes);
             } catch (ProtocolException e) {
-                server.malformed(ctx.channel(), e.getMessage(), bytes.length + " bytes");
+                server.stats().malformed(ctx.channel(), e.getMessage(), bytes.length + " bytes");
                 return;
             }
             if ((bytes[0] & 0xFF) != V2Codec.KIND_USER_BROADCAST_PUSH) {
                 // guess: kind 4 is server→client only; the server's decoder has no clause for it from a client.
-                server.malformed(ctx.channel(), "binary kind " + (bytes[0] & 0xFF) + " from a client", "");
+                server.stats().malformed(ctx.channel(), "binary kind " + (bytes[0] & 0xFF) + " from a client",
+                        "");
                 return;
             }
             handleBinaryBroadcast(ub);
@@ -222,37 +220,37 @@ final class StandInConnection extends SimpleChannelInboundHandler<WebSocketFrame
         JoinedChannel old = channels.remove(topic);
         if (old != null) {
             // Phoenix "Duplicate channel join": the old channel is closed (phx_close) and the topic joined again.
-            server.unregister(old);
+            server.topics().unregister(old);
             send(new PhoenixMessage(old.joinRef, old.joinRef, topic, Events.CLOSE, Json.object()));
         }
         if (topic.length() == Events.TOPIC_PREFIX.length()) {
             joinError(m, TOPIC_NAME_REQUIRED);
             return;
         }
-        if (server.faults.rejectJoin()) {
+        if (server.faults().rejectJoin()) {
             joinError(m, RESTARTING);
             return;
         }
         // The server's join checks after the tenant's: concurrent users, joins per second, channels on this
         // socket, then the channel token (protocol.md §4 "Checks during join").
-        StandInLimits limits = server.config().limits();
-        if (server.concurrentUsers() >= limits.maxConcurrentUsers()) {
+        TenantLimits limits = server.tenantLimits();
+        if (limits.usersAtCap()) {
             // At the cap even a socket that already counts as a user cannot join another channel, as the server
             // compares the tenant's user count with the max and nothing else.
-            server.refused(Refusal.JOIN_TOO_MANY_USERS);
+            server.stats().refused(Refusal.JOIN_TOO_MANY_USERS);
             joinError(m, TOO_MANY_USERS);
             return;
         }
-        if (server.joinsLimited()) {
-            server.refused(Refusal.JOIN_TOO_MANY_JOINS);
+        if (limits.joinsLimited()) {
+            server.stats().refused(Refusal.JOIN_TOO_MANY_JOINS);
             // The server also broadcasts "disconnect" to the transport, which closes the WebSocket. guess: the
             // error reply goes out first (after the join error delay), then the close.
             joinError(m, TOO_MANY_JOINS, this::disconnect);
             return;
         }
-        server.countJoin();
-        if (channels.size() >= limits.maxChannelsPerClient()) {
-            server.refused(Refusal.JOIN_TOO_MANY_CHANNELS);
+        limits.countJoin();
+        if (limits.channelsAtCap(channels.size())) {
+            server.stats().refused(Refusal.JOIN_TOO_MANY_CHANNELS);
             joinError(m, TOO_MANY_CHANNELS);
             return;
         }
@@ -263,7 +261,7 @@ final class StandInConnection extends SimpleChannelInboundHandler<WebSocketFrame
             try {
                 claims = verify(token);
             } catch (InvalidTokenException e) {
-                server.refused(TokenErrors.joinRefusal(e));
+                server.stats().refused(TokenErrors.joinRefusal(e));
                 joinError(m, TokenErrors.joinReason(e));
                 return;
             }
@@ -310,10 +308,10 @@ final class StandInConnection extends SimpleChannelInboundHandler<WebSocketFrame
                 ? presenceKey.textValue() : java.util.UUID.randomUUID().toString();
         ch.presenceEnabled = presence;
         channels.put(topic, ch);
-        server.register(ch);
+        server.topics().register(ch);
         if (!countedAsUser) {
             countedAsUser = true;
-            server.userJoined();
+            server.tenantLimits().userJoined();
         }
         scheduleTokenCheck(ch);
 
@@ -321,7 +319,8 @@ final class StandInConnection extends SimpleChannelInboundHandler<WebSocketFrame
         response.set("postgres_changes", echoed);
         send(Messages.reply(m.joinRef(), m.ref(), topic, "ok", response));
         if (presence) {
-            send(new PhoenixMessage(m.joinRef(), null, topic, Events.PRESENCE_STATE, server.presenceState(topic)));
+            send(new PhoenixMessage(m.joinRef(), null, topic, Events.PRESENCE_STATE,
+                    server.topics().presenceState(topic)));
         }
         if (wantsChanges) {
             SystemMessage sys = filterError == null
@@ -481,8 +480,8 @@ final class StandInConnection extends SimpleChannelInboundHandler<WebSocketFrame
             return;
         }
         channels.remove(ch.topic);
-        server.unregister(ch);
-        server.refused(why);
+        server.topics().unregister(ch);
+        server.stats().refused(why);
         SystemMessage sys = new SystemMessage(Events.SYSTEM, "error", message, ch.subTopic);
         send(new PhoenixMessage(ch.joinRef, null, ch.topic, Events.SYSTEM, sys.toPayload()));
         send(new PhoenixMessage(ch.joinRef, ch.joinRef, ch.topic, Events.CLOSE, Json.object()));
@@ -494,7 +493,7 @@ final class StandInConnection extends SimpleChannelInboundHandler<WebSocketFrame
         send(Messages.reply(m.joinRef(), m.ref(), m.topic(), "ok", Json.object()));
         JoinedChannel ch = channels.remove(m.topic());
         if (ch != null) {
-            server.unregister(ch);
+            server.topics().unregister(ch);
             send(new PhoenixMessage(ch.joinRef, ch.joinRef, ch.topic, Events.CLOSE, Json.object()));
         }
     }
@@ -526,11 +525,11 @@ final class StandInConnection extends SimpleChannelInboundHandler<WebSocketFrame
                 // Tracking enables presence for the channel.
                 ch.presenceEnabled = true;
                 send(Messages.reply(m.joinRef(), m.ref(), m.topic(), "ok", Json.object()));
-                server.presenceTrack(ch, (ObjectNode) meta);
+                server.topics().presenceTrack(ch, (ObjectNode) meta);
             }
             case "untrack" -> {
                 send(Messages.reply(m.joinRef(), m.ref(), m.topic(), "ok", Json.object()));
-                server.presenceUntrack(ch);
+                server.topics().presenceUntrack(ch);
             }
             // The server logs UnknownPresenceEvent and replies with an error. guess: an empty response.
             default -> send(Messages.reply(m.joinRef(), m.ref(), m.topic(), "error", Json.object()));
@@ -554,12 +553,7 @@ final class StandInConnection extends SimpleChannelInboundHandler<WebSocketFrame
     // ---- broadcast ---------------------------------------------------------------------------------------------
 
     private void handleTextBroadcast(JoinedChannel ch, PhoenixMessage m) {
-        server.countEventIn();
-        // A broadcast that arrives as JSON text becomes a %Phoenix.Socket.Broadcast{}: every subscriber, v1 or v2,
-        // gets the text form. The payload map is re-encoded by Jason, which writes small maps in key order.
-        JsonNode payload = sortKeys(m.payload() == null ? Json.object() : m.payload());
-        PhoenixMessage out = new PhoenixMessage(null, null, ch.topic, Events.BROADCAST, payload);
-        server.broadcast(ch, V1Codec.INSTANCE.encodeServerMessage(out), V2Codec.INSTANCE.encodeServerMessage(out));
+        server.broadcasts().fromChannel(ch, m);
         if (ch.ack) {
             send(Messages.reply(m.joinRef(), m.ref(), ch.topic, "ok", Json.object()));
         }
@@ -571,14 +565,7 @@ final class StandInConnection extends SimpleChannelInboundHandler<WebSocketFrame
             send(unmatchedTopic(new PhoenixMessage(in.joinRef(), in.ref(), in.topic(), Events.BROADCAST, null)));
             return;
         }
-        server.countEventIn();
-        // Kind 3 becomes a UserBroadcast: v2 subscribers get kind 4, v1 subscribers the JSON form (or nothing when
-        // the payload is binary).
-        UserBroadcast out = new UserBroadcast(null, null, ch.topic, in.userEvent(), in.metadata(), in.jsonEncoding(),
-                in.payload());
-        WireFrame v2 = V2Codec.INSTANCE.encodeUserBroadcast(out);
-        WireFrame v1 = V1Codec.INSTANCE.encodeUserBroadcast(out);
-        server.broadcast(ch, v1, v2);
+        server.broadcasts().fromChannel(ch, in);
         if (ch.ack) {
             send(Messages.reply(in.joinRef(), in.ref(), ch.topic, "ok", Json.object()));
         }
@@ -591,9 +578,9 @@ final class StandInConnection extends SimpleChannelInboundHandler<WebSocketFrame
      * blocks (the lock guards only an append).
      */
     void deliver(JoinedChannel ch, WireFrame frame) {
-        Faults faults = server.faults;
+        Faults faults = server.faults();
         if (faults.drop()) {
-            server.countDropped();
+            server.stats().dropped();
             return;
         }
         long now = System.nanoTime();
@@ -642,14 +629,14 @@ final class StandInConnection extends SimpleChannelInboundHandler<WebSocketFrame
             }
             if (!channel.isWritable()) {
                 // Keep writing (Netty buffers it) but count it: the client reads slower than we deliver.
-                server.countUnwritable();
+                server.stats().unwritable();
             }
             channel.write(toNetty(p.frame));
             written++;
         }
         if (written > 0) {
             // Counted before the flush, so the count never lags a frame the client has already read.
-            server.countDelivered(written);
+            server.stats().delivered(written);
             channel.flush();
         }
     }
@@ -698,32 +685,7 @@ final class StandInConnection extends SimpleChannelInboundHandler<WebSocketFrame
     private static ObjectNode withId(ObjectNode params, long id) {
         ObjectNode copy = params.deepCopy();
         copy.put("id", id);
-        return (ObjectNode) sortKeys(copy);
-    }
-
-    /**
-     * Key-sorted copy of a JSON tree, as Jason writes decoded Elixir maps. guess: Erlang maps above 32 keys are
-     * hash-ordered, not sorted; the stand-in sorts them all.
-     */
-    static JsonNode sortKeys(JsonNode n) {
-        if (n.isObject()) {
-            TreeMap<String, JsonNode> sorted = new TreeMap<>();
-            for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext();) {
-                Map.Entry<String, JsonNode> f = it.next();
-                sorted.put(f.getKey(), sortKeys(f.getValue()));
-            }
-            ObjectNode o = Json.object();
-            sorted.forEach(o::set);
-            return o;
-        }
-        if (n.isArray()) {
-            ArrayNode a = Json.NODES.arrayNode(n.size());
-            for (JsonNode e : n) {
-                a.add(sortKeys(e));
-            }
-            return a;
-        }
-        return n;
+        return (ObjectNode) ElixirJson.sortKeys(copy);
     }
 
     private static String head(String text) {
