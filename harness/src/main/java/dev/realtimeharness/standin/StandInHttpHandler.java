@@ -28,7 +28,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Answers the REST broadcast endpoint, and checks a WebSocket upgrade request before the handshake: the path, the
  * {@code vsn}, the {@code apikey} and the tenant limits. A valid request is handed on to the WebSocket handshake
- * with a {@link StandInConnection} added behind it; this handler then leaves the pipeline.
+ * with the Phoenix encoder, decoder and a {@link StandInConnection} added behind it; this handler then leaves the
+ * pipeline.
  */
 final class StandInHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final String X_API_KEY = "x-api-key";
@@ -83,7 +84,11 @@ final class StandInHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
             respondLater(ctx, req, r.status, body.toString(), server.config().connectErrorDelay().toNanos());
             return;
         }
-        ctx.pipeline().addLast("phoenix", new StandInConnection(server, vsn, token));
+        // Behind the WebSocket frame aggregator: Phoenix frames out, Phoenix messages in, then the socket itself.
+        ctx.pipeline()
+                .addLast("phoenix-encoder", PhoenixFrameEncoder.INSTANCE)
+                .addLast("phoenix-decoder", new PhoenixFrameDecoder(vsn, server.stats()))
+                .addLast("phoenix", new StandInConnection(server, ctx.channel(), vsn, token));
         ctx.pipeline().remove(this);
         // The handshake handler takes ownership of the request and releases it.
         ctx.fireChannelRead(req);
