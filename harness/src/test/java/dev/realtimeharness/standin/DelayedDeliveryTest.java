@@ -18,7 +18,7 @@ class DelayedDeliveryTest {
 
     private static JoinedChannel joined(String topic) {
         // The connection is not needed to deliver.
-        return new JoinedChannel(null, topic, "1", false, false, List.of());
+        return new JoinedChannel(null, topic, "1", false, false, false, List.of());
     }
 
     @Test

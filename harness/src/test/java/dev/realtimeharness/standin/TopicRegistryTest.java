@@ -11,7 +11,7 @@ class TopicRegistryTest {
     private final TopicRegistry topics = new TopicRegistry(stats);
 
     private static JoinedChannel joined(String topic, List<PostgresBinding> bindings) {
-        return new JoinedChannel(null, topic, "1", false, false, bindings);
+        return new JoinedChannel(null, topic, "1", false, false, false, bindings);
     }
 
     @Test
