@@ -36,11 +36,6 @@ final class JoinedChannel {
     private volatile ScheduledFuture<?> tokenCheck;
 
     JoinedChannel(StandInConnection connection, String topic, String joinRef, boolean self, boolean ack,
-            List<PostgresBinding> bindings) {
-        this(connection, topic, joinRef, self, ack, false, bindings);
-    }
-
-    JoinedChannel(StandInConnection connection, String topic, String joinRef, boolean self, boolean ack,
             boolean isPrivate, List<PostgresBinding> bindings) {
         this.connection = connection;
         this.topic = topic;

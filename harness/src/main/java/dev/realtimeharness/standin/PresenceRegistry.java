@@ -52,7 +52,7 @@ final class PresenceRegistry {
                 // Standard Phoenix.Presence update behaviour (protocol.md §7, not re-verified for Realtime).
                 meta.put("phx_ref_prev", old.meta.get("phx_ref").asText());
             }
-            meta = (ObjectNode) StandInConnection.sortKeys(meta);
+            meta = (ObjectNode) ElixirJson.sortKeys(meta);
             Tracked now = new Tracked(ch.presenceKey, payload.deepCopy(), meta);
             state.tracked.put(ch, now);
             fanOut(ch.topic, group(now), old == null ? Json.object() : group(old), subscribers);
@@ -90,7 +90,7 @@ final class PresenceRegistry {
                 metas.add(t.meta);
             }
         }
-        return (ObjectNode) StandInConnection.sortKeys(out);
+        return (ObjectNode) ElixirJson.sortKeys(out);
     }
 
     private static ObjectNode group(Tracked t) {

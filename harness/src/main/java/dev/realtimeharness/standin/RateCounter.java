@@ -10,7 +10,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * and releases when {@code avg < limit}; between ticks the state does not change, so a burst passes until the next
  * tick and the average then lingers for up to 12 ticks.
  *
- * <p>{@link #add} is safe from any thread; {@link #tick} is called by one ticker (the server's schedule, or a test).
+ * <p>{@link #increment} is safe from any thread; {@link #tick} is called by one ticker (the server's schedule, or a
+ * test).
  */
 final class RateCounter {
     /** The server's tick for tenant rates. */
@@ -33,10 +34,6 @@ final class RateCounter {
         }
         this.limit = limit;
         this.tickSeconds = tick.toNanos() / 1e9;
-    }
-
-    void add(long n) {
-        current.addAndGet(n);
     }
 
     void increment() {
@@ -71,10 +68,5 @@ final class RateCounter {
 
     boolean triggered() {
         return triggered;
-    }
-
-    /** Events counted since the last tick. */
-    long pending() {
-        return current.get();
     }
 }

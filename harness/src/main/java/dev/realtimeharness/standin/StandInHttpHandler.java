@@ -26,9 +26,10 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Answers the REST broadcast endpoint, and checks a WebSocket upgrade request before the handshake: the path, the {@code vsn}, the {@code apikey} and the
- * tenant limits. A valid request is handed on to the WebSocket handshake with a {@link StandInConnection} added
- * behind it; this handler then leaves the pipeline.
+ * Answers the REST broadcast endpoint, and checks a WebSocket upgrade request before the handshake: the path, the
+ * {@code vsn}, the {@code apikey} and the tenant limits. A valid request is handed on to the WebSocket handshake
+ * with the Phoenix encoder, decoder and a {@link StandInConnection} added behind it; this handler then leaves the
+ * pipeline.
  */
 final class StandInHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final String X_API_KEY = "x-api-key";
@@ -74,7 +75,7 @@ final class StandInHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
         }
         Rejection r = check(token);
         if (r != null) {
-            server.refused(r.why);
+            server.stats().refused(r.why);
             // UserSocket.connect's handle_error sleeps CONNECT_ERROR_BACKOFF_MS before every connect error; the
             // stand-in schedules the answer instead of blocking the event loop. The vsn 403 above is Phoenix's own,
             // answered before Realtime's connect runs, so it is not delayed.
@@ -83,7 +84,11 @@ final class StandInHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
             respondLater(ctx, req, r.status, body.toString(), server.config().connectErrorDelay().toNanos());
             return;
         }
-        ctx.pipeline().addLast("phoenix", new StandInConnection(server, vsn, token));
+        // Behind the WebSocket frame aggregator: Phoenix frames out, Phoenix messages in, then the socket itself.
+        ctx.pipeline()
+                .addLast("phoenix-encoder", PhoenixFrameEncoder.INSTANCE)
+                .addLast("phoenix-decoder", new PhoenixFrameDecoder(vsn, server.stats()))
+                .addLast("phoenix", new StandInConnection(server, ctx.channel(), vsn, token));
         ctx.pipeline().remove(this);
         // The handshake handler takes ownership of the request and releases it.
         ctx.fireChannelRead(req);
@@ -121,13 +126,13 @@ final class StandInHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
                 }
             }
             if (!ok) {
-                server.refused(Refusal.REST_UNAUTHORIZED);
+                server.stats().refused(Refusal.REST_UNAUTHORIZED);
                 writeRest(ctx, version, keepAlive, HttpResponseStatus.UNAUTHORIZED, message("Unauthorized"));
                 return;
             }
         }
-        if (server.eventsLimited()) {
-            server.refused(Refusal.REST_EVENTS_RATE_LIMITED);
+        if (server.tenantLimits().eventsLimited()) {
+            server.stats().refused(Refusal.REST_EVENTS_RATE_LIMITED);
             writeRest(ctx, version, keepAlive, HttpResponseStatus.TOO_MANY_REQUESTS, message("Too many requests"));
             return;
         }
@@ -143,7 +148,7 @@ final class StandInHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
             return;
         }
         for (RestBroadcast.Message m : messages) {
-            server.restBroadcast(m);
+            server.broadcasts().fromRest(m);
         }
         writeRest(ctx, version, keepAlive, HttpResponseStatus.ACCEPTED, "");
     }
@@ -200,11 +205,11 @@ final class StandInHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
                         TokenErrors.connectRefusal(e));
             }
         }
-        if (server.concurrentUsers() >= config.limits().maxConcurrentUsers()) {
+        if (server.tenantLimits().usersAtCap()) {
             return new Rejection(HttpResponseStatus.TOO_MANY_REQUESTS, "Too many connected users",
                     Refusal.CONNECT_TOO_MANY_USERS);
         }
-        if (server.joinsLimited()) {
+        if (server.tenantLimits().joinsLimited()) {
             return new Rejection(HttpResponseStatus.TOO_MANY_REQUESTS, "Too many joins per second",
                     Refusal.CONNECT_TOO_MANY_JOINS);
         }

@@ -253,13 +253,13 @@ class StandInAuthAndLimitsTest {
         assertThat(c.nextText()).contains("\"status\":\"ok\"");
         joinOk(c, "realtime:c", "3", null);
         joinOk(c, "realtime:d", "4", "sb_publishable_abc");
-        JoinedChannel a = server.channelsOf("realtime:a").iterator().next();
+        JoinedChannel a = server.topics().channelsOf("realtime:a").iterator().next();
         assertThat(a.role()).isEqualTo("authenticated");
         assertThat(a.sub()).isEqualTo("driver-7");
         assertThat(a.claimsJson()).contains("\"sub\":\"driver-7\"");
-        assertThat(server.channelsOf("realtime:b").iterator().next().sub()).isEqualTo("driver-8");
+        assertThat(server.topics().channelsOf("realtime:b").iterator().next().sub()).isEqualTo("driver-8");
         for (String t : List.of("realtime:c", "realtime:d")) {
-            JoinedChannel ch = server.channelsOf(t).iterator().next();
+            JoinedChannel ch = server.topics().channelsOf(t).iterator().next();
             assertThat(ch.role()).isEqualTo("anon");
             assertThat(ch.sub()).isNull();
             assertThat(ch.accessToken()).isEqualTo(ANON);
@@ -278,7 +278,7 @@ class StandInAuthAndLimitsTest {
         c.send("[\"1\",\"3\",\"realtime:room1\",\"access_token\",{\"access_token\":null}]");
         c.send("[\"1\",\"4\",\"realtime:room1\",\"access_token\",{\"access_token\":\"sb_secret_x\"}]");
         c.expectNothing(300);
-        JoinedChannel ch = server.channelsOf("realtime:room1").iterator().next();
+        JoinedChannel ch = server.topics().channelsOf("realtime:room1").iterator().next();
         assertThat(ch.sub()).isEqualTo("new");
         assertThat(ch.accessToken()).isEqualTo(fresh);
     }
@@ -332,7 +332,7 @@ class StandInAuthAndLimitsTest {
                 + "\"extension\":\"system\",\"message\":\"Token has expired [01] seconds ago\",\"status\":\"error\"}]");
         assertThat(c.nextText()).isEqualTo(close("1", "realtime:short"));
         c.expectNothing(700);
-        assertThat(server.channelsOf("realtime:long")).hasSize(1);
+        assertThat(server.topics().channelsOf("realtime:long")).hasSize(1);
         assertThat(server.refusals(Refusal.TOKEN_EXPIRED_WHILE_JOINED)).isEqualTo(1);
     }
 
@@ -390,7 +390,7 @@ class StandInAuthAndLimitsTest {
         joinOk(c, "realtime:b", "2", null);
         joinOk(c, "realtime:c", "3", null);
         // A burst passes; the next tick sees 3 joins in 0.2 s = 15/s >= 1.
-        await(server::joinsLimited);
+        await(() -> server.tenantLimits().joinsLimited());
         assertThat(server.joinsPerSecond()).isGreaterThanOrEqualTo(1.0);
         join(c, "realtime:d", "4", joinPayload(null));
         assertThat(c.nextText()).isEqualTo(joinError("4", "realtime:d",
@@ -429,7 +429,7 @@ class StandInAuthAndLimitsTest {
                 List.of(new ChangeEvent.Column("id", "int8")), Map.of("id", 1L), null, Instant.now(), 0));
         watcher.expectNothing(300);
         assertThat(server.refusals(Refusal.CHANGE_SKIPPED_EVENTS_RATE_LIMITED)).isEqualTo(1);
-        assertThat(server.channelsOf("realtime:db")).hasSize(1);
+        assertThat(server.topics().channelsOf("realtime:db")).hasSize(1);
     }
 
     @Test

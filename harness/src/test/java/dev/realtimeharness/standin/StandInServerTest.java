@@ -247,10 +247,10 @@ class StandInServerTest {
 
     @Test
     void flexibleBooleansAcceptStrings() {
-        assertThat(StandInConnection.flexibleBoolean(Json.NODES.textNode("TRUE"))).isTrue();
-        assertThat(StandInConnection.flexibleBoolean(Json.NODES.textNode("false"))).isFalse();
-        assertThat(StandInConnection.flexibleBoolean(Json.NODES.booleanNode(true))).isTrue();
-        assertThat(StandInConnection.flexibleBoolean(null)).isFalse();
+        assertThat(JoinConfig.flexibleBoolean(Json.NODES.textNode("TRUE"))).isTrue();
+        assertThat(JoinConfig.flexibleBoolean(Json.NODES.textNode("false"))).isFalse();
+        assertThat(JoinConfig.flexibleBoolean(Json.NODES.booleanNode(true))).isTrue();
+        assertThat(JoinConfig.flexibleBoolean(null)).isFalse();
     }
 
     // ---- leave ---------------------------------------------------------------------------------------------

@@ -1,0 +1,107 @@
+package dev.realtimeharness.standin;
+
+import dev.realtimeharness.protocol.WireFrame;
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
+import java.util.ArrayDeque;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The delivery of postgres_changes, broadcast and presence_diff frames to one socket, with the injected faults of
+ * design/measurement.md: drop, delay plus jitter, and a stall window. {@link #deliver} is thread-safe and never
+ * blocks (the lock guards only an append); the frames are written by the socket's event loop.
+ */
+final class DelayedDelivery {
+    private final Channel channel;
+    private final Faults faults;
+    private final StandInStats stats;
+
+    // Deliveries waiting for their due time, in due-time order: appended under the lock (the due time is clamped to
+    // the previous one, so one socket never reorders frames, as neither TCP nor a channel process would) and
+    // drained by the event loop.
+    private final Object pendingLock = new Object();
+    private final ArrayDeque<Pending> pending = new ArrayDeque<>();
+    private long lastDueNanos = Long.MIN_VALUE;
+
+    private record Pending(long dueNanos, JoinedChannel channel, WireFrame frame) {
+    }
+
+    DelayedDelivery(Channel channel, Faults faults, StandInStats stats) {
+        this.channel = channel;
+        this.faults = faults;
+        this.stats = stats;
+    }
+
+    /** Hands a frame for {@code ch} to the socket, applying the fault knobs. */
+    void deliver(JoinedChannel ch, WireFrame frame) {
+        if (faults.drop()) {
+            stats.dropped();
+            return;
+        }
+        long now = System.nanoTime();
+        long due = faults.timed() ? faults.dueNanos(now) : now;
+        synchronized (pendingLock) {
+            if (due - lastDueNanos < 0 && lastDueNanos != Long.MIN_VALUE) {
+                due = lastDueNanos;
+            }
+            lastDueNanos = due;
+            pending.addLast(new Pending(due, ch, frame));
+        }
+        EventLoop loop = channel.eventLoop();
+        long wait = due - now;
+        try {
+            if (wait <= 0 && !faults.timed()) {
+                if (loop.inEventLoop()) {
+                    drain();
+                } else {
+                    loop.execute(this::drain);
+                }
+            } else {
+                // One drain per delivery; a drain writes every due frame in order, so an early one takes later
+                // frames with it and the later drains find nothing.
+                loop.schedule(this::drain, Math.max(0, wait), TimeUnit.NANOSECONDS);
+            }
+        } catch (RejectedExecutionException e) {
+            // The server is shutting down; the frame is not a ByteBuf yet, so nothing leaks.
+        }
+    }
+
+    /** Forgets every waiting frame: the socket is gone. */
+    void clear() {
+        synchronized (pendingLock) {
+            pending.clear();
+        }
+    }
+
+    private void drain() {
+        long now = System.nanoTime();
+        int written = 0;
+        while (true) {
+            Pending p;
+            synchronized (pendingLock) {
+                p = pending.peekFirst();
+                if (p == null || p.dueNanos - now > 0) {
+                    break;
+                }
+                pending.pollFirst();
+            }
+            // A channel left or closed while its frame waited gets nothing, as the server's channel process is gone.
+            if (p.channel.closed || !channel.isActive()) {
+                continue;
+            }
+            if (!channel.isWritable()) {
+                // Keep writing (Netty buffers it) but count it: the client reads slower than we deliver.
+                stats.unwritable();
+            }
+            // PhoenixFrameEncoder turns the frame into a WebSocket frame (and its ByteBuf) on this event loop.
+            channel.write(p.frame);
+            written++;
+        }
+        if (written > 0) {
+            // Counted before the flush, so the count never lags a frame the client has already read.
+            stats.delivered(written);
+            channel.flush();
+        }
+    }
+}

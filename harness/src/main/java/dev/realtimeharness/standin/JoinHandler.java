@@ -1,0 +1,178 @@
+package dev.realtimeharness.standin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.realtimeharness.auth.InvalidTokenException;
+import dev.realtimeharness.protocol.Events;
+import dev.realtimeharness.protocol.Json;
+import dev.realtimeharness.protocol.Messages;
+import dev.realtimeharness.protocol.PhoenixMessage;
+import dev.realtimeharness.protocol.SystemMessage;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * phx_join on one socket (protocol.md §4): the topic, a duplicate join, the injected join fault, the tenant's
+ * checks in the server's order, the channel token, then the channel is registered and the reply, presence_state and
+ * postgres_changes system message go out. Confined to the socket's event loop.
+ */
+final class JoinHandler {
+    static final String RESTARTING = "RealtimeRestarting: Realtime is restarting, please standby";
+    static final String TOPIC_NAME_REQUIRED = "TopicNameRequired: You must provide a topic name";
+    static final String TOO_MANY_USERS = "ConnectionRateLimitReached: Too many connected users";
+    static final String TOO_MANY_JOINS = "ClientJoinRateLimitReached: Too many joins per second";
+    static final String TOO_MANY_CHANNELS = "ChannelRateLimitReached: Too many channels";
+    /** Phoenix 1.8.11 closes a socket told to "disconnect" with 1001 (protocol.md §4). */
+    static final int CLOSE_GOING_AWAY = 1001;
+
+    private final StandInConnection connection;
+    private final StandInServer server;
+    private final ChannelTokens tokens;
+
+    JoinHandler(StandInConnection connection, StandInServer server, ChannelTokens tokens) {
+        this.connection = connection;
+        this.server = server;
+        this.tokens = tokens;
+    }
+
+    void join(PhoenixMessage m) {
+        String topic = m.topic();
+        if (!topic.startsWith(Events.TOPIC_PREFIX)) {
+            // Not routed by the socket (channel "realtime:*"): Phoenix's encode_ignore, at once.
+            connection.send(StandInConnection.unmatchedTopic(m));
+            return;
+        }
+        closeDuplicate(topic);
+        if (!admitted(m)) {
+            return;
+        }
+        JsonNode payload = m.payload() == null ? Json.object() : m.payload();
+        String token = tokens.channelToken(payload);
+        ObjectNode claims;
+        try {
+            claims = tokens.joinClaims(token);
+        } catch (InvalidTokenException e) {
+            server.stats().refused(TokenErrors.joinRefusal(e));
+            joinError(m, TokenErrors.joinReason(e));
+            return;
+        }
+        JoinConfig config = JoinConfig.parse(payload);
+        JoinedChannel ch = open(m, config, token, claims);
+        reply(m, ch, config);
+    }
+
+    /** Phoenix "Duplicate channel join": the old channel is closed (phx_close) and the topic joined again. */
+    private void closeDuplicate(String topic) {
+        JoinedChannel old = connection.remove(topic);
+        if (old != null) {
+            server.topics().unregister(old);
+            connection.send(new PhoenixMessage(old.joinRef, old.joinRef, topic, Events.CLOSE, Json.object()));
+        }
+    }
+
+    /**
+     * The checks before the token, each answered with its join error: a topic name, the injected restart fault,
+     * then the server's join checks after the tenant's: concurrent users, joins per second, channels on this socket,
+     * and (in {@link #join}) the channel token (protocol.md §4 "Checks during join").
+     */
+    private boolean admitted(PhoenixMessage m) {
+        if (m.topic().length() == Events.TOPIC_PREFIX.length()) {
+            joinError(m, TOPIC_NAME_REQUIRED);
+            return false;
+        }
+        if (server.faults().rejectJoin()) {
+            joinError(m, RESTARTING);
+            return false;
+        }
+        TenantLimits limits = server.tenantLimits();
+        if (limits.usersAtCap()) {
+            // At the cap even a socket that already counts as a user cannot join another channel, as the server
+            // compares the tenant's user count with the max and nothing else.
+            server.stats().refused(Refusal.JOIN_TOO_MANY_USERS);
+            joinError(m, TOO_MANY_USERS);
+            return false;
+        }
+        if (limits.joinsLimited()) {
+            server.stats().refused(Refusal.JOIN_TOO_MANY_JOINS);
+            // The server also broadcasts "disconnect" to the transport, which closes the WebSocket. guess: the
+            // error reply goes out first (after the join error delay), then the close.
+            joinError(m, TOO_MANY_JOINS, this::disconnect);
+            return false;
+        }
+        limits.countJoin();
+        if (limits.channelsAtCap(connection.joinedCount())) {
+            server.stats().refused(Refusal.JOIN_TOO_MANY_CHANNELS);
+            joinError(m, TOO_MANY_CHANNELS);
+            return false;
+        }
+        return true;
+    }
+
+    /** The joined channel, registered and counted, with its token check scheduled. */
+    private JoinedChannel open(PhoenixMessage m, JoinConfig config, String token, ObjectNode claims) {
+        JoinedChannel ch = new JoinedChannel(connection, m.topic(), m.joinRef(), config.self(), config.ack(),
+                config.isPrivate(), config.bindings());
+        ch.authorize(token, claims);
+        // guess: the server generates a uuid1; a random uuid has the same shape.
+        ch.presenceKey = config.presenceKey() != null ? config.presenceKey() : UUID.randomUUID().toString();
+        ch.presenceEnabled = config.presenceEnabled();
+        connection.add(ch);
+        tokens.scheduleTokenCheck(ch);
+        return ch;
+    }
+
+    /** The ok reply with the echoed bindings, then presence_state and the postgres_changes system message. */
+    private void reply(PhoenixMessage m, JoinedChannel ch, JoinConfig config) {
+        ObjectNode response = Json.object();
+        response.set("postgres_changes", config.echoed());
+        connection.send(Messages.reply(m.joinRef(), m.ref(), m.topic(), "ok", response));
+        if (config.presenceEnabled()) {
+            connection.send(new PhoenixMessage(m.joinRef(), null, m.topic(), Events.PRESENCE_STATE,
+                    server.topics().presenceState(m.topic())));
+        }
+        if (config.wantsChanges()) {
+            SystemMessage sys = config.filterError() == null
+                    ? new SystemMessage(Events.POSTGRES_CHANGES, "ok", SystemMessage.SUBSCRIBED_TO_POSTGRES,
+                            ch.subTopic)
+                    : new SystemMessage(Events.POSTGRES_CHANGES, "error", config.filterError(), ch.subTopic);
+            connection.send(new PhoenixMessage(m.joinRef(), null, m.topic(), Events.SYSTEM, sys.toPayload()));
+        }
+    }
+
+    /** Join errors go out after CHANNEL_ERROR_BACKOFF_MS, as the server's join_error/1 sleeps before replying. */
+    private void joinError(PhoenixMessage m, String reason) {
+        joinError(m, reason, null);
+    }
+
+    private void joinError(PhoenixMessage m, String reason, Runnable then) {
+        ObjectNode response = Json.object();
+        response.put("reason", reason);
+        PhoenixMessage reply = Messages.reply(m.joinRef(), m.ref(), m.topic(), "error", response);
+        Runnable task = () -> {
+            connection.send(reply);
+            if (then != null) {
+                then.run();
+            }
+        };
+        long delayNanos = server.config().joinErrorDelay().toNanos();
+        if (delayNanos == 0) {
+            task.run();
+        } else {
+            connection.channel().eventLoop().schedule(task, delayNanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /** The transport's "disconnect": a close frame with 1001, then the TCP close. */
+    private void disconnect() {
+        Channel channel = connection.channel();
+        if (!channel.isActive()) {
+            return;
+        }
+        // guess: Phoenix sends no close reason text.
+        channel.writeAndFlush(new CloseWebSocketFrame(CLOSE_GOING_AWAY, ""))
+                .addListener(ChannelFutureListener.CLOSE);
+    }
+}
