@@ -3,28 +3,42 @@ package dev.realtimeharness.auth;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSObject;
+import com.nimbusds.jose.Payload;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jose.crypto.MACVerifier;
+import com.nimbusds.jose.util.Base64URL;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.text.ParseException;
 import java.time.Instant;
-import java.util.Base64;
+import java.util.Arrays;
 import java.util.Map;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
+import java.util.regex.Pattern;
 
 /**
  * HS256 JSON Web Tokens, as Supabase signs them with the project's JWT secret: minting (the harness's per-driver
  * tokens, the embedded target's anon key) and verification (the stand-in). Shared by both sides on purpose: a JWT is
  * a format, not client or server behaviour.
+ *
+ * <p>Signing, signature checks and base64url are nimbus-jose-jwt's; the claims stay Jackson's (callers get an
+ * {@link ObjectNode}, and the {@code role}/{@code exp} checks below are the Realtime server's, not a JWT library's:
+ * no leeway, {@code exp <= now} is expired).
  */
 public final class Jwt {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
-    private static final Base64.Decoder B64D = Base64.getUrlDecoder();
-    private static final String HEADER = B64.encodeToString(
-            "{\"alg\":\"HS256\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8));
+    // {"alg":"HS256","typ":"JWT"} in the order Supabase (and this class before nimbus) writes it. Nimbus's builder
+    // writes typ first, which signs to different (equally valid) bytes; a parsed header keeps its original text.
+    private static final JWSHeader HEADER = header("eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9");
+    // Nimbus's decoder skips characters outside the alphabet; the server refuses such a part as malformed (and so
+    // did the JDK's strict decoder before), so each part is checked against the base64url grammar first.
+    private static final Pattern BASE64URL =
+            Pattern.compile("(?:[A-Za-z0-9_-]{4})*(?:[A-Za-z0-9_-]{2,3}|[A-Za-z0-9_-]{2}==|[A-Za-z0-9_-]{3}=)?");
+    // Nimbus refuses HMAC keys under 256 bits (RFC 7518 §3.2); Supabase and the Realtime server accept any length.
+    private static final int MIN_KEY_BYTES = 32;
 
     private Jwt() {
     }
@@ -33,14 +47,18 @@ public final class Jwt {
     public static String randomSecret() {
         byte[] b = new byte[32];
         new SecureRandom().nextBytes(b);
-        return B64.encodeToString(b);
+        return Base64URL.encode(b).toString();
     }
 
     /** Signs the claims with HS256. */
     public static String sign(Map<String, ?> claims, String secret) {
-        String body = B64.encodeToString(toJson(claims));
-        String input = HEADER + "." + body;
-        return input + "." + B64.encodeToString(hmac(input, secret));
+        JWSObject jws = new JWSObject(HEADER, new Payload(toJson(claims)));
+        try {
+            jws.sign(new MACSigner(key(secret)));
+        } catch (JOSEException e) {
+            throw new IllegalStateException("HS256 signing failed", e);
+        }
+        return jws.serialize();
     }
 
     /** An anon key like Supabase's: role anon, issued now, valid for ten years. */
@@ -62,15 +80,16 @@ public final class Jwt {
         if (parts.length != 3) {
             throw new InvalidTokenException(InvalidTokenException.Kind.MALFORMED, "not three dot-separated parts");
         }
+        JsonNode n;
         try {
-            JsonNode n = JSON.readTree(B64D.decode(parts[1]));
-            if (n == null || !n.isObject()) {
-                throw new InvalidTokenException(InvalidTokenException.Kind.MALFORMED, "claims are not a JSON object");
-            }
-            return (ObjectNode) n;
+            n = JSON.readTree(decode(parts[1]));
         } catch (IOException | IllegalArgumentException e) {
             throw new InvalidTokenException(InvalidTokenException.Kind.MALFORMED, "claims are not base64url JSON");
         }
+        if (n == null || !n.isObject()) {
+            throw new InvalidTokenException(InvalidTokenException.Kind.MALFORMED, "claims are not a JSON object");
+        }
+        return (ObjectNode) n;
     }
 
     /**
@@ -82,21 +101,18 @@ public final class Jwt {
         String[] parts = token.split("\\.", -1);
         JsonNode header;
         try {
-            header = JSON.readTree(B64D.decode(parts[0]));
+            header = JSON.readTree(decode(parts[0]));
         } catch (IOException | IllegalArgumentException e) {
             throw new InvalidTokenException(InvalidTokenException.Kind.MALFORMED, "header is not base64url JSON");
         }
         if (header == null || !"HS256".equals(header.path("alg").asText())) {
             throw new InvalidTokenException(InvalidTokenException.Kind.SIGNATURE, "unsupported alg");
         }
-        byte[] expected = hmac(parts[0] + "." + parts[1], secret);
-        byte[] actual;
-        try {
-            actual = B64D.decode(parts[2]);
-        } catch (IllegalArgumentException e) {
+        byte[] key = key(secret);
+        if (!BASE64URL.matcher(parts[2]).matches()) {
             throw new InvalidTokenException(InvalidTokenException.Kind.MALFORMED, "signature is not base64url");
         }
-        if (!MessageDigest.isEqual(expected, actual)) {
+        if (!signatureMatches(token, parts[2], key)) {
             throw new InvalidTokenException(InvalidTokenException.Kind.SIGNATURE, "signature mismatch");
         }
         if (!claims.hasNonNull("role") || !claims.hasNonNull("exp")) {
@@ -109,21 +125,57 @@ public final class Jwt {
         return claims;
     }
 
+    private static boolean signatureMatches(String token, String signature, byte[] key)
+            throws InvalidTokenException {
+        if (signature.isEmpty()) {
+            return false; // nimbus refuses to parse an empty signature; it matches no HS256 MAC either way
+        }
+        JWSObject jws;
+        try {
+            jws = JWSObject.parse(token);
+        } catch (ParseException e) {
+            // Only header members of the wrong type get here (e.g. "kid": 1); the old parser ignored them.
+            throw new InvalidTokenException(InvalidTokenException.Kind.MALFORMED, "header is not a JWS header");
+        }
+        try {
+            return jws.verify(new MACVerifier(key));
+        } catch (JOSEException e) {
+            throw new IllegalStateException("HS256 verification failed", e);
+        }
+    }
+
+    /**
+     * The secret's UTF-8 bytes, zero-padded to 32 bytes when shorter: HMAC pads every key shorter than its 64-byte
+     * block with zeros (RFC 2104 §2), so the padded key gives the same MAC while passing Nimbus's 256-bit minimum.
+     */
+    private static byte[] key(String secret) {
+        byte[] raw = secret.getBytes(StandardCharsets.UTF_8);
+        if (raw.length == 0) {
+            throw new IllegalArgumentException("empty JWT secret");
+        }
+        return raw.length >= MIN_KEY_BYTES ? raw : Arrays.copyOf(raw, MIN_KEY_BYTES);
+    }
+
+    private static JWSHeader header(String base64url) {
+        try {
+            return JWSHeader.parse(new Base64URL(base64url));
+        } catch (ParseException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private static byte[] decode(String part) {
+        if (!BASE64URL.matcher(part).matches()) {
+            throw new IllegalArgumentException("not base64url");
+        }
+        return new Base64URL(part).decode();
+    }
+
     private static byte[] toJson(Map<String, ?> claims) {
         try {
             return JSON.writeValueAsBytes(claims);
         } catch (IOException e) {
             throw new IllegalArgumentException("claims are not serializable", e);
-        }
-    }
-
-    private static byte[] hmac(String input, String secret) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            return mac.doFinal(input.getBytes(StandardCharsets.UTF_8));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 unavailable", e);
         }
     }
 }
