@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "compare", mixinStandardHelpOptions = true,
@@ -16,6 +17,10 @@ import picocli.CommandLine.Parameters;
                 + " success. Exit 1 when a latency figure regressed beyond --max-regression. Writes compare.html"
                 + " into RUN_DIR.")
 final class CompareCommand implements Callable<Integer> {
+
+    // Where this command prints: the streams given to Main.execute.
+    @ParentCommand
+    Main main;
 
     @Parameters(index = "0", paramLabel = "RUN_DIR")
     Path runDir;
@@ -33,12 +38,12 @@ final class CompareCommand implements Callable<Integer> {
         try {
             max = parseRatio(maxRegression);
         } catch (NumberFormatException e) {
-            System.err.println("harness: --max-regression " + maxRegression + ": expected a percentage like 10%");
+            main.err().println("harness: --max-regression " + maxRegression + ": expected a percentage like 10%");
             return ExitCodes.BAD_INPUT;
         }
         for (Path d : new Path[] {runDir, baselineDir}) {
             if (!Files.isRegularFile(d.resolve("summary.json"))) {
-                System.err.println("harness: " + d + ": not a run directory (no summary.json)");
+                main.err().println("harness: " + d + ": not a run directory (no summary.json)");
                 return ExitCodes.BAD_INPUT;
             }
         }
@@ -46,16 +51,16 @@ final class CompareCommand implements Callable<Integer> {
             Summary run = Regate.recompute(runDir);
             Summary base = Regate.recompute(baselineDir);
             Comparison c = Comparison.of(run, base, max);
-            System.out.print(c.table());
+            main.out().print(c.table());
             c.writeHtml(runDir.resolve("compare.html"));
             if (c.regressed()) {
-                System.out.println("REGRESSED beyond " + maxRegression + ": " + String.join(", ", c.regressedMetrics()));
+                main.out().println("REGRESSED beyond " + maxRegression + ": " + String.join(", ", c.regressedMetrics()));
                 return ExitCodes.GATE_FAILED;
             }
-            System.out.println("no latency figure regressed beyond " + maxRegression);
+            main.out().println("no latency figure regressed beyond " + maxRegression);
             return ExitCodes.PASSED;
         } catch (IOException e) {
-            System.err.println("harness: " + e.getMessage());
+            main.err().println("harness: " + e.getMessage());
             return ExitCodes.BAD_INPUT;
         }
     }

@@ -13,12 +13,17 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "gate", mixinStandardHelpOptions = true,
         description = "Re-evaluate a finished run against its own gate or other limits: latency from its"
                 + " latency.hlog, counts from its summary.json. Exit 0 when every check passes, 1 when one fails.")
 final class GateCommand implements Callable<Integer> {
+
+    // Where this command prints: the streams given to Main.execute.
+    @ParentCommand
+    Main main;
 
     @Parameters(index = "0", paramLabel = "RUN_DIR")
     Path runDir;
@@ -33,7 +38,7 @@ final class GateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (!Files.isRegularFile(runDir.resolve("summary.json"))) {
-            System.err.println("harness: " + runDir + ": not a run directory (no summary.json)");
+            main.err().println("harness: " + runDir + ": not a run directory (no summary.json)");
             return ExitCodes.BAD_INPUT;
         }
         Map<String, Double> overrides = new LinkedHashMap<>();
@@ -41,31 +46,31 @@ final class GateCommand implements Callable<Integer> {
             int eq = set.indexOf('=');
             String key = eq < 0 ? set : set.substring(0, eq);
             if (eq < 0 || !key.startsWith("gate.") || !GateKeys.isKnown(key.substring(5))) {
-                System.err.println("harness: --set " + set + ": expected gate.KEY=VALUE with KEY one of "
+                main.err().println("harness: --set " + set + ": expected gate.KEY=VALUE with KEY one of "
                         + GateKeys.all());
                 return ExitCodes.BAD_INPUT;
             }
             try {
                 overrides.put(key.substring(5), GateKeys.parseLimit(key.substring(5), set.substring(eq + 1)));
             } catch (IllegalArgumentException e) {
-                System.err.println("harness: --set " + set + ": " + e.getMessage());
+                main.err().println("harness: --set " + set + ": " + e.getMessage());
                 return ExitCodes.BAD_INPUT;
             }
         }
         try {
             Regate.Result r = Regate.evaluate(runDir, overrides);
             if (r.limits().isEmpty()) {
-                System.err.println("harness: " + runDir + ": the run has no gate and none was given (--set gate.KEY=V)");
+                main.err().println("harness: " + runDir + ": the run has no gate and none was given (--set gate.KEY=V)");
                 return ExitCodes.BAD_INPUT;
             }
-            System.out.println(runDir + ": gate " + (r.verdict().passed() ? "PASSED" : "FAILED"));
-            System.out.println(r.verdict().describe());
+            main.out().println(runDir + ": gate " + (r.verdict().passed() ? "PASSED" : "FAILED"));
+            main.out().println(r.verdict().describe());
             if (junit != null) {
                 JunitXmlWriter.write(junit, r.summary().scenario(), r.verdict(), 0);
             }
             return r.verdict().passed() ? ExitCodes.PASSED : ExitCodes.GATE_FAILED;
         } catch (IOException e) {
-            System.err.println("harness: " + runDir + ": " + e.getMessage());
+            main.err().println("harness: " + runDir + ": " + e.getMessage());
             return ExitCodes.BAD_INPUT;
         }
     }

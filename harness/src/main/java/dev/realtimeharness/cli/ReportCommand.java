@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "report", mixinStandardHelpOptions = true,
@@ -13,20 +14,24 @@ import picocli.CommandLine.Parameters;
                 + " run.json). The page is self-contained: it loads nothing from the network.")
 final class ReportCommand implements Callable<Integer> {
 
+    // Where this command prints: the streams given to Main.execute.
+    @ParentCommand
+    Main main;
+
     @Parameters(index = "0", paramLabel = "RUN_DIR")
     Path runDir;
 
     @Override
     public Integer call() {
         if (!Files.isRegularFile(runDir.resolve("summary.json"))) {
-            System.err.println("harness: " + runDir + ": not a run directory (no summary.json)");
+            main.err().println("harness: " + runDir + ": not a run directory (no summary.json)");
             return ExitCodes.BAD_INPUT;
         }
         try {
-            System.out.println(ReportWriter.write(runDir));
+            main.out().println(ReportWriter.write(runDir));
             return ExitCodes.PASSED;
         } catch (IOException e) {
-            System.err.println("harness: " + runDir + ": " + e.getMessage());
+            main.err().println("harness: " + runDir + ": " + e.getMessage());
             return ExitCodes.BAD_INPUT;
         }
     }

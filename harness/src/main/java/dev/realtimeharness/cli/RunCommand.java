@@ -11,11 +11,16 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = "Run a scenario: connect the drivers, publish probes, measure every delivery, gate the result.")
 final class RunCommand implements Callable<Integer> {
+
+    // Where this command prints: the streams given to Main.execute.
+    @ParentCommand
+    Main main;
 
     @Parameters(index = "0", paramLabel = "SCENARIO", description = "the scenario file (YAML)")
     Path scenario;
@@ -107,20 +112,20 @@ final class RunCommand implements Callable<Integer> {
             try {
                 d = Durations.parse(duration);
             } catch (IllegalArgumentException e) {
-                System.err.println("harness: --duration " + duration + ": " + e.getMessage());
+                main.err().println("harness: --duration " + duration + ": " + e.getMessage());
                 return ExitCodes.BAD_INPUT;
             }
         }
         Duration lifetime = null;
         if (metricsPort != null && (metricsPort < 0 || metricsPort > 65535)) {
-            System.err.println("harness: --metrics-port " + metricsPort + ": expected a port from 0 to 65535");
+            main.err().println("harness: --metrics-port " + metricsPort + ": expected a port from 0 to 65535");
             return ExitCodes.BAD_INPUT;
         }
         if (tokenLifetime != null) {
             try {
                 lifetime = Durations.parse(tokenLifetime);
             } catch (IllegalArgumentException e) {
-                System.err.println("harness: --token-lifetime " + tokenLifetime + ": " + e.getMessage());
+                main.err().println("harness: --token-lifetime " + tokenLifetime + ": " + e.getMessage());
                 return ExitCodes.BAD_INPUT;
             }
         }
@@ -131,19 +136,19 @@ final class RunCommand implements Callable<Integer> {
                 orEnv(dbUrl, remote, "DATABASE_URL"), orEnv(jwtSecret, remote, "SUPABASE_JWT_SECRET"), tokens,
                 allowHosts, caCert, insecure, lifetime);
         Run run = new Run(new RunOptions(scenario, sets, d, resultsDir, runId, target, r, acceptLimits, metricsPort,
-                metricsBind, historyDb, null), System.out, System.err);
+                metricsBind, historyDb, null), main.out(), main.err());
         Thread hook = new Thread(() -> {
             // SIGINT/SIGTERM: stop the run, let it write its partial results and close the target, then leave with
             // the contract's exit code 4 (the JVM would otherwise exit 130/143).
-            System.err.println("harness: interrupted; writing partial results...");
+            main.err().println("harness: interrupted; writing partial results...");
             run.interrupt();
             try {
                 run.awaitFinished(30_000);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            System.out.flush();
-            System.err.flush();
+            main.out().flush();
+            main.err().flush();
             Runtime.getRuntime().halt(ExitCodes.INTERRUPTED);
         }, "harness-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);

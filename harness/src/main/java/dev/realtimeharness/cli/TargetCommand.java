@@ -9,11 +9,16 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 
 @Command(name = "target", mixinStandardHelpOptions = true,
         description = "Serve the embedded target (PostgreSQL + stand-in Realtime server) until interrupted. Prints one"
                 + " JSON line with its URLs and throwaway keys.")
 final class TargetCommand implements Callable<Integer> {
+
+    // Where this command prints: the streams given to Main.execute.
+    @ParentCommand
+    Main main;
 
     @Option(names = "--port", paramLabel = "P", defaultValue = "0",
             description = "the stand-in's port (default: a free port)")
@@ -29,7 +34,7 @@ final class TargetCommand implements Callable<Integer> {
         try {
             target = EmbeddedTarget.start(drivers, EmbeddedConfig.none(), port);
         } catch (Exception e) {
-            System.err.println("harness: the embedded target failed to start: " + e.getMessage());
+            main.err().println("harness: the embedded target failed to start: " + e.getMessage());
             return ExitCodes.NOT_RUN;
         }
         CountDownLatch stop = new CountDownLatch(1);
@@ -44,8 +49,8 @@ final class TargetCommand implements Callable<Integer> {
         info.put("jdbcUrl", target.jdbcUrl());
         info.put("apikey", target.apikey());
         info.put("jwtSecret", target.jwtSecret());
-        System.out.println(new ObjectMapper().writeValueAsString(info));
-        System.out.flush();
+        main.out().println(new ObjectMapper().writeValueAsString(info));
+        main.out().flush();
         stop.await();
         return ExitCodes.PASSED;
     }

@@ -9,11 +9,16 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "validate", mixinStandardHelpOptions = true,
         description = "Check a scenario file without running it (exit 0 when valid, 2 when not).")
 final class ValidateCommand implements Callable<Integer> {
+
+    // Where this command prints: the streams given to Main.execute.
+    @ParentCommand
+    Main main;
 
     @Parameters(index = "0", paramLabel = "SCENARIO")
     Path scenario;
@@ -26,7 +31,7 @@ final class ValidateCommand implements Callable<Integer> {
         try {
             Scenario s = ScenarioLoader.load(scenario, sets);
             long channels = (long) s.drivers() * s.channelsPerDriver();
-            System.out.printf("%s: valid. %s: %d drivers x %d channels (%d channels), publish via %s at %s%s, "
+            main.out().printf("%s: valid. %s: %d drivers x %d channels (%d channels), publish via %s at %s%s, "
                             + "duration %s, gate %s%n", scenario, s.name(), s.drivers(), s.channelsPerDriver(), channels,
                     s.publish().via().wireName(), s.publish().rate().format(),
                     s.publish().messages() == null ? "" : ", " + s.publish().messages() + " messages",
@@ -34,7 +39,7 @@ final class ValidateCommand implements Callable<Integer> {
                     s.gate().isEmpty() ? "none" : s.gate());
             return ExitCodes.PASSED;
         } catch (ScenarioException e) {
-            System.err.println("harness: " + e.getMessage());
+            main.err().println("harness: " + e.getMessage());
             return ExitCodes.BAD_INPUT;
         }
     }

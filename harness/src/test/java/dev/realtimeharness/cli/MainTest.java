@@ -7,8 +7,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,28 +16,18 @@ class MainTest {
 
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private PrintStream oldErr;
-    private PrintStream oldOut;
 
-    @BeforeEach
-    void capture() {
-        oldErr = System.err;
-        oldOut = System.out;
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-    }
-
-    @AfterEach
-    void restore() {
-        System.setErr(oldErr);
-        System.setOut(oldOut);
+    /** The CLI with this test's own streams, as {@code harness ARGS} would run. */
+    private int execute(String... args) {
+        return Main.execute(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
     }
 
     @Test
     void unknownScenarioKeyExits2NamingFileLineAndKey() throws Exception {
         Path f = tmp.resolve("bad.yaml");
         Files.writeString(f, "name: bad\ndrivers: 2\npublish:\n  via: postgres\n  rate: 10/s\n  rat: 5/s\n");
-        int code = Main.execute("run", f.toString(), "--results-dir", tmp.resolve("r").toString());
+        int code = execute("run", f.toString(), "--results-dir", tmp.resolve("r").toString());
         assertThat(code).isEqualTo(ExitCodes.BAD_INPUT);
         String msg = err.toString(StandardCharsets.UTF_8);
         assertThat(msg).contains("bad.yaml:6").contains("publish.rat");
@@ -49,14 +37,14 @@ class MainTest {
     @Test
     void validateAcceptsTheShippedT030Scenario() {
         Path t030 = Path.of(System.getProperty("scenarios.dir", "../scenarios")).resolve("t030-latency.yaml");
-        assertThat(Main.execute("validate", t030.toString())).isEqualTo(ExitCodes.PASSED);
+        assertThat(execute("validate", t030.toString())).isEqualTo(ExitCodes.PASSED);
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("valid").contains("10 drivers x 50 channels");
     }
 
     @Test
     void nonLoopbackTargetNotAllowedExits2BeforeAnyConnectionNamingBothWaysToAllowIt() {
         Path smoke = Path.of(System.getProperty("scenarios.dir", "../scenarios")).resolve("smoke.yaml");
-        int code = Main.execute("run", smoke.toString(), "--target",
+        int code = execute("run", smoke.toString(), "--target",
                 "wss://realtime.example.com/realtime/v1/websocket", "--apikey", "x",
                 "--results-dir", tmp.resolve("r").toString());
         assertThat(code).isEqualTo(ExitCodes.BAD_INPUT);
@@ -71,7 +59,7 @@ class MainTest {
     @Test
     void remoteTargetWithoutApikeyExits2() {
         Path smoke = Path.of(System.getProperty("scenarios.dir", "../scenarios")).resolve("smoke.yaml");
-        int code = Main.execute("run", smoke.toString(), "--target", "ws://127.0.0.1:9/realtime/v1/websocket",
+        int code = execute("run", smoke.toString(), "--target", "ws://127.0.0.1:9/realtime/v1/websocket",
                 "--apikey", "", "--results-dir", tmp.resolve("r").toString());
         assertThat(code).isEqualTo(ExitCodes.BAD_INPUT);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("--apikey");
@@ -79,7 +67,7 @@ class MainTest {
 
     @Test
     void runHelpListsTheRemoteFlags() {
-        Main.execute("run", "--help");
+        execute("run", "--help");
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("--apikey").contains("--db-url")
                 .contains("--jwt-secret").contains("--tokens").contains("--allow-host").contains("--ca-cert")
                 .contains("--insecure").contains("SUPABASE_ANON_KEY");
@@ -87,19 +75,19 @@ class MainTest {
 
     @Test
     void unknownFlagExits2() {
-        assertThat(Main.execute("run", "x.yaml", "--no-such-flag")).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(execute("run", "x.yaml", "--no-such-flag")).isEqualTo(ExitCodes.BAD_INPUT);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("--no-such-flag");
     }
 
     @Test
     void unknownCommandExits2() {
-        assertThat(Main.execute("frobnicate")).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(execute("frobnicate")).isEqualTo(ExitCodes.BAD_INPUT);
     }
 
     @Test
     void remoteTargetIsRefusedWithExit2InThisVersion() {
         Path smoke = Path.of(System.getProperty("scenarios.dir", "../scenarios")).resolve("smoke.yaml");
-        assertThat(Main.execute("run", smoke.toString(), "--target", "wss://example.invalid/realtime/v1/websocket",
+        assertThat(execute("run", smoke.toString(), "--target", "wss://example.invalid/realtime/v1/websocket",
                 "--results-dir", tmp.toString())).isEqualTo(ExitCodes.BAD_INPUT);
     }
 
@@ -107,7 +95,7 @@ class MainTest {
     void scenarioThatTripsTheTargetsLimitsIsRefusedWithExit2BeforeAnythingStarts() {
         Path t030 = Path.of(System.getProperty("scenarios.dir", "../scenarios")).resolve("t030-latency.yaml");
         Path results = tmp.resolve("r");
-        int code = Main.execute("run", t030.toString(), "--set", "target.embedded.limits.maxEventsPerSecond=100",
+        int code = execute("run", t030.toString(), "--set", "target.embedded.limits.maxEventsPerSecond=100",
                 "--results-dir", results.toString());
         assertThat(code).isEqualTo(ExitCodes.BAD_INPUT);
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("pre-flight").contains("events/s")

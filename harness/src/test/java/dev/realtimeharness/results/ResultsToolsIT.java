@@ -45,44 +45,35 @@ class ResultsToolsIT {
         delayed = run("delayed", List.of("target.embedded.delay=50ms"));
     }
 
-    static String capture(Runnable r) {
-        PrintStream old = System.out;
+    record Printed(int exit, String out) {
+    }
+
+    /** {@code harness ARGS} with its stdout kept; its stderr goes to the test's. */
+    static Printed cli(String... args) {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
-        try {
-            r.run();
-        } finally {
-            System.setOut(old);
-        }
-        return buf.toString(StandardCharsets.UTF_8);
+        int exit = Main.execute(args, new PrintStream(buf, true, StandardCharsets.UTF_8), System.err);
+        return new Printed(exit, buf.toString(StandardCharsets.UTF_8));
     }
 
     @Test
     void compareAgainstAFasterBaselineExits1AndNamesTheRegressedPercentiles() throws Exception {
-        int[] code = new int[1];
-        String out = capture(() -> code[0] = Main.execute("compare", delayed.toString(), normal.toString(),
-                "--max-regression", "10%"));
-        assertThat(code[0]).isEqualTo(ExitCodes.GATE_FAILED);
-        assertThat(out).contains("REGRESSED").contains("latency.p50").contains("latency.p99");
+        Printed regressed = cli("compare", delayed.toString(), normal.toString(), "--max-regression", "10%");
+        assertThat(regressed.exit()).isEqualTo(ExitCodes.GATE_FAILED);
+        assertThat(regressed.out()).contains("REGRESSED").contains("latency.p50").contains("latency.p99");
         assertThat(delayed.resolve("compare.html")).exists();
         assertThat(Files.readString(delayed.resolve("compare.html"))).contains("REGRESSED");
-        int[] same = new int[1];
-        capture(() -> same[0] = Main.execute("compare", normal.toString(), normal.toString()));
-        assertThat(same[0]).isEqualTo(ExitCodes.PASSED);
+        assertThat(cli("compare", normal.toString(), normal.toString()).exit()).isEqualTo(ExitCodes.PASSED);
     }
 
     @Test
     void gateReevaluatesAFinishedRunAgainstOtherLimits() {
-        int[] code = new int[1];
-        String out = capture(() -> code[0] = Main.execute("gate", normal.toString()));
-        assertThat(code[0]).as(out).isEqualTo(ExitCodes.PASSED);
-        String strict = capture(() -> code[0] = Main.execute("gate", normal.toString(), "--set",
-                "gate.latency.p50=0.001ms"));
-        assertThat(code[0]).isEqualTo(ExitCodes.GATE_FAILED);
-        assertThat(strict).contains("FAIL latency.p50");
-        capture(() -> code[0] = Main.execute("gate", delayed.toString(), "--set", "gate.latency.min=40ms",
-                "--set", "gate.latency.p99=200ms"));
-        assertThat(code[0]).isEqualTo(ExitCodes.GATE_FAILED);
+        Printed own = cli("gate", normal.toString());
+        assertThat(own.exit()).as(own.out()).isEqualTo(ExitCodes.PASSED);
+        Printed strict = cli("gate", normal.toString(), "--set", "gate.latency.p50=0.001ms");
+        assertThat(strict.exit()).isEqualTo(ExitCodes.GATE_FAILED);
+        assertThat(strict.out()).contains("FAIL latency.p50");
+        assertThat(cli("gate", delayed.toString(), "--set", "gate.latency.min=40ms", "--set",
+                "gate.latency.p99=200ms").exit()).isEqualTo(ExitCodes.GATE_FAILED);
     }
 
     @Test
@@ -106,8 +97,7 @@ class ResultsToolsIT {
     @Test
     void junitXmlHasOneTestCasePerGateCheckWithLimitAndActualOnFailure() throws Exception {
         Path junit = results.resolve("junit.xml");
-        capture(() -> Main.execute("gate", delayed.toString(), "--set", "gate.latency.p50=10ms", "--junit",
-                junit.toString()));
+        cli("gate", delayed.toString(), "--set", "gate.latency.p50=10ms", "--junit", junit.toString());
         String xml = Files.readString(junit);
         assertThat(xml).contains("<testsuite name=\"smoke\"").contains("tests=\"4\"").contains("failures=\"1\"")
                 .contains("<testcase classname=\"gate.smoke\" name=\"latency.p50\"")
@@ -139,8 +129,7 @@ class ResultsToolsIT {
         Path bare = results.resolve("bare");
         Files.createDirectories(bare);
         Files.copy(delayed.resolve("summary.json"), bare.resolve("summary.json"));
-        int code = Main.execute("report", bare.toString());
-        assertThat(code).isEqualTo(ExitCodes.PASSED);
+        assertThat(cli("report", bare.toString()).exit()).isEqualTo(ExitCodes.PASSED);
         BufferedImage empty = ChromiumScreenshot.take(bare.resolve("report.html"), results.resolve("bare.png"), 1000,
                 2600);
         assertThat(ChromiumScreenshot.countNear(empty, 0, 150, 1000, 2600, 0x1f77b4)).isLessThan(50);

@@ -23,7 +23,6 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
@@ -32,7 +31,6 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
@@ -47,7 +45,6 @@ import org.postgresql.ds.PGSimpleDataSource;
  * once with the default vsn 2.0.0 and once with 1.0.0. The build's pre-integration-test phase runs npm install.
  */
 class RealtimeJsIT {
-    private static final Path JAR_DIR = Path.of(System.getProperty("harness.jar.dir", "target"));
     private static final Path CHECK_DIR =
             Path.of(System.getProperty("realtime-js.check.dir", "src/test/js/realtime-js-check"));
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -55,14 +52,12 @@ class RealtimeJsIT {
     private static final String DRIVER_1 = Drivers.id(1).toString();
     private static final String DRIVER_2 = Drivers.id(2).toString();
 
-    // Every wait is bounded so that a hang fails the test well inside a minute.
-    private static final Duration TARGET_START = Duration.ofSeconds(40);
+    // Every wait is bounded so that a hang fails the test well inside a minute (the target's start: 40 s).
     private static final Duration SUBSCRIBED = Duration.ofSeconds(15);
     private static final Duration NODE_RUN = Duration.ofSeconds(25);
     private static final Duration STOP = Duration.ofSeconds(10);
 
-    private static Process target;
-    private static Path targetStderr;
+    private static HarnessTargetProcess target;
     private static JsonNode info;
 
     @BeforeAll
@@ -72,21 +67,10 @@ class RealtimeJsIT {
                 .as("realtime-js is not installed in %s: run `npm install --no-package-lock --no-audit --no-fund`"
                         + " there (the build's pre-integration-test phase does)", CHECK_DIR)
                 .isDirectory();
-        Path jar = findJar();
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        targetStderr = Files.createTempFile("realtime-js-it-target", ".err");
-        target = new ProcessBuilder(java, "-Xmx512m", "-jar", jar.toString(), "target", "--drivers", "3")
-                .redirectError(targetStderr.toFile())
-                .start();
-        Lines out = Lines.follow(target.getInputStream(), "target-stdout");
-        String line = out.await(l -> l.startsWith("{"), TARGET_START);
-        if (line == null) {
-            fail("harness target printed no JSON line within %s (alive: %s); stdout %s; stderr:%n%s",
-                    TARGET_START, target.isAlive(), out.all(), Files.readString(targetStderr));
-        }
-        info = JSON.readTree(line);
+        target = HarnessTargetProcess.start(3);
+        info = target.info();
         for (String key : List.of("wsUrl", "dbUrl", "apikey", "jwtSecret")) {
-            assertThat(info.path(key).isTextual()).as("%s in %s", key, line).isTrue();
+            assertThat(info.path(key).isTextual()).as("%s in %s", key, info).isTrue();
         }
     }
 
@@ -94,11 +78,7 @@ class RealtimeJsIT {
     @Timeout(value = 30, unit = TimeUnit.SECONDS)
     static void stopTarget() throws Exception {
         if (target != null) {
-            // Process.destroy is SIGTERM on Linux: the target's shutdown hook closes the stand-in and PostgreSQL.
-            stop(target);
-        }
-        if (targetStderr != null) {
-            Files.deleteIfExists(targetStderr);
+            target.close();
         }
     }
 
@@ -249,15 +229,6 @@ class RealtimeJsIT {
                 rs.next();
                 return rs.getLong(1);
             }
-        }
-    }
-
-    private static Path findJar() throws IOException {
-        try (Stream<Path> files = Files.list(JAR_DIR)) {
-            return files.filter(p -> p.getFileName().toString().matches("harness-.*-all\\.jar"))
-                    .max(Comparator.comparingLong(p -> p.toFile().lastModified()))
-                    .orElseThrow(() -> new AssertionError("no harness-*-all.jar in " + JAR_DIR.toAbsolutePath()
-                            + ": it is built in the package phase"));
         }
     }
 

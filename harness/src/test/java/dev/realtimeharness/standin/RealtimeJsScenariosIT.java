@@ -1,21 +1,16 @@
 package dev.realtimeharness.standin;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.realtimeharness.auth.Jwt;
 import dev.realtimeharness.scenario.Drivers;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -24,13 +19,11 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -45,16 +38,13 @@ import org.junit.jupiter.params.provider.ValueSource;
  * driven step by step from here. Every test uses its own topics and drivers, so none sees another's traffic.
  */
 class RealtimeJsScenariosIT {
-    private static final Path JAR_DIR = Path.of(System.getProperty("harness.jar.dir", "target"));
     private static final Path CHECK_DIR =
             Path.of(System.getProperty("realtime-js.check.dir", "src/test/js/realtime-js-check"));
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern COMMIT_TIMESTAMP = Pattern.compile("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z");
-    private static final Duration TARGET_START = Duration.ofSeconds(40);
     private static final int DRIVERS = 10;
 
-    private static Process target;
-    private static Path targetStderr;
+    private static HarnessTargetProcess target;
     private static JsonNode info;
 
     @BeforeAll
@@ -64,56 +54,15 @@ class RealtimeJsScenariosIT {
                 .as("realtime-js is not installed in %s: run `npm install --no-package-lock --no-audit --no-fund`"
                         + " there (the build's pre-integration-test phase does)", CHECK_DIR)
                 .isDirectory();
-        Path jar;
-        try (Stream<Path> files = Files.list(JAR_DIR)) {
-            jar = files.filter(p -> p.getFileName().toString().matches("harness-.*-all\\.jar"))
-                    .max(Comparator.comparingLong(p -> p.toFile().lastModified()))
-                    .orElseThrow(() -> new AssertionError("no harness-*-all.jar in " + JAR_DIR.toAbsolutePath()));
-        }
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        targetStderr = Files.createTempFile("realtime-js-scenarios-target", ".err");
-        target = new ProcessBuilder(java, "-Xmx512m", "-jar", jar.toString(), "target", "--drivers",
-                String.valueOf(DRIVERS)).redirectError(targetStderr.toFile()).start();
-        // The first line of stdout is the target's JSON; read it on this thread, bounded by the @Timeout.
-        BufferedReader out = new BufferedReader(new InputStreamReader(target.getInputStream(), StandardCharsets.UTF_8));
-        long deadline = System.nanoTime() + TARGET_START.toNanos();
-        String line;
-        while ((line = out.readLine()) != null && !line.startsWith("{")) {
-            if (System.nanoTime() > deadline) {
-                break;
-            }
-        }
-        if (line == null || !line.startsWith("{")) {
-            fail("harness target printed no JSON line (alive: %s); stderr:%n%s", target.isAlive(),
-                    Files.readString(targetStderr));
-        }
-        info = JSON.readTree(line);
-        // Keep draining stdout so the target never blocks on a full pipe.
-        Thread drain = new Thread(() -> {
-            try {
-                while (out.readLine() != null) {
-                    // discard
-                }
-            } catch (IOException e) {
-                // The target ended.
-            }
-        }, "target-stdout");
-        drain.setDaemon(true);
-        drain.start();
+        target = HarnessTargetProcess.start(DRIVERS);
+        info = target.info();
     }
 
     @AfterAll
     @Timeout(value = 30, unit = TimeUnit.SECONDS)
     static void stopTarget() throws Exception {
         if (target != null) {
-            target.destroy();
-            if (!target.waitFor(10, TimeUnit.SECONDS)) {
-                target.destroyForcibly();
-                target.waitFor(10, TimeUnit.SECONDS);
-            }
-        }
-        if (targetStderr != null) {
-            Files.deleteIfExists(targetStderr);
+            target.close();
         }
     }
 
