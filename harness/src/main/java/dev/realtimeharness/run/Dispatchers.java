@@ -8,6 +8,7 @@ import dev.realtimeharness.client.FleetConfig;
 import dev.realtimeharness.protocol.JoinConfig;
 import dev.realtimeharness.publish.BroadcastSender;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.netty.channel.EventLoopGroup;
 import io.netty.handler.ssl.SslContext;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -29,12 +30,15 @@ final class Dispatchers implements BroadcastSender, AutoCloseable {
     private final AtomicInteger ready = new AtomicInteger();
     private final int channels;
 
-    private Dispatchers(FleetConfig config, List<DriverSpec> specs, int channels, SslContext ssl) {
+    private Dispatchers(FleetConfig config, List<DriverSpec> specs, int channels, SslContext ssl,
+            EventLoopGroup group) {
         this.channels = channels;
-        this.fleet = new Fleet(config, specs, new Listener(), ssl);
+        this.fleet = new Fleet(config, specs, new Listener(), ssl, group);
     }
 
-    static Dispatchers start(FleetConfig config, List<DriverSpec> drivers, String accessToken, SslContext ssl) {
+    /** On the run's event-loop group, which the run shuts down after {@link #close()}. */
+    static Dispatchers start(FleetConfig config, List<DriverSpec> drivers, String accessToken, SslContext ssl,
+            EventLoopGroup group) {
         List<DriverSpec> specs = new ArrayList<>();
         int n = 0;
         for (DriverSpec d : drivers) {
@@ -47,7 +51,7 @@ final class Dispatchers implements BroadcastSender, AutoCloseable {
             }
             specs.add(new DriverSpec(d.index(), channels));
         }
-        Dispatchers d = new Dispatchers(config, specs, n, ssl);
+        Dispatchers d = new Dispatchers(config, specs, n, ssl, group);
         d.fleet.start();
         return d;
     }

@@ -1,6 +1,9 @@
 package dev.realtimeharness.run;
 
 import dev.realtimeharness.client.Fleet;
+import dev.realtimeharness.protocol.EventLoops;
+import io.netty.channel.EventLoopGroup;
+import java.util.concurrent.TimeUnit;
 import dev.realtimeharness.scenario.PublishVia;
 import java.io.PrintStream;
 import java.util.Collection;
@@ -22,10 +25,12 @@ final class FleetDrive {
             java.sql.SQLException {
         Instruments in = m.instruments();
         Dispatchers dispatchers = null;
-        try (Fleet fleet = new Fleet(m.fleetConfig(), m.drivers(), m.listener(), m.ssl())) {
+        // One event-loop group for every connection of the run (drivers and dispatchers), shut down here.
+        EventLoopGroup group = EventLoops.newGroup(Math.max(1, Runtime.getRuntime().availableProcessors()), "fleet");
+        try (Fleet fleet = new Fleet(m.fleetConfig(), m.drivers(), m.listener(), m.ssl(), group)) {
             fleet.start();
             if (m.scenario().publish().via() == PublishVia.BROADCAST) {
-                dispatchers = Dispatchers.start(m.fleetConfig(), m.drivers(), m.target().apikey(), m.ssl());
+                dispatchers = Dispatchers.start(m.fleetConfig(), m.drivers(), m.target().apikey(), m.ssl(), group);
             }
             m.awaitReady(interrupted, dispatchers);
             if (in.counters.connectionsSucceeded() == 0) {
@@ -44,6 +49,7 @@ final class FleetDrive {
             if (dispatchers != null) {
                 dispatchers.close();
             }
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         }
     }
 

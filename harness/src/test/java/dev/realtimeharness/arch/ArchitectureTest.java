@@ -7,6 +7,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -17,6 +21,8 @@ import org.junit.jupiter.api.Test;
  */
 class ArchitectureTest {
     private static final String BASE = "dev.realtimeharness";
+    // "About 400": a class that needs more is doing more than one job.
+    private static final int MAX_MAIN_FILE_LINES = 420;
     private static JavaClasses main;
 
     @BeforeAll
@@ -100,5 +106,25 @@ class ArchitectureTest {
         // "target" is Maven's build folder: tools that skip build output would skip the package.
         assertThat(main.stream().map(c -> c.getPackageName()).distinct())
                 .noneMatch(p -> p.equals(BASE + ".target") || p.contains(".target."));
+    }
+
+    @Test
+    void noMainSourceFileIsOverAbout400Lines() throws IOException {
+        Path root = Path.of("src/main/java");
+        assertThat(root).isDirectory();
+        List<String> tooLong;
+        try (Stream<Path> files = Files.walk(root)) {
+            tooLong = files.filter(f -> f.toString().endsWith(".java")).filter(f -> lines(f) > MAX_MAIN_FILE_LINES)
+                    .map(f -> root.relativize(f) + " (" + lines(f) + " lines)").toList();
+        }
+        assertThat(tooLong).as("main source files over " + MAX_MAIN_FILE_LINES + " lines").isEmpty();
+    }
+
+    private static long lines(Path f) {
+        try (Stream<String> s = Files.lines(f)) {
+            return s.count();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 }
