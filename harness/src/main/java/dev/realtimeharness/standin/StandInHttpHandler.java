@@ -5,7 +5,6 @@ import dev.realtimeharness.auth.InvalidTokenException;
 import dev.realtimeharness.auth.Jwt;
 import dev.realtimeharness.protocol.Json;
 import dev.realtimeharness.protocol.Vsn;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -15,9 +14,7 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.time.Instant;
@@ -26,22 +23,23 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Answers the REST broadcast endpoint, and checks a WebSocket upgrade request before the handshake: the path, the
- * {@code vsn}, the {@code apikey} and the tenant limits. A valid request is handed on to the WebSocket handshake
- * with the Phoenix encoder, decoder and a {@link StandInConnection} added behind it; this handler then leaves the
- * pipeline.
+ * Routes a request to the REST broadcast endpoint ({@link RestBroadcastEndpoint}), or checks a WebSocket upgrade
+ * request before the handshake: the path, the {@code vsn}, the {@code apikey} and the tenant limits. A valid
+ * request is handed on to the WebSocket handshake with the Phoenix encoder, decoder and a {@link StandInConnection}
+ * added behind it; this handler then leaves the pipeline.
  */
 final class StandInHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final String X_API_KEY = "x-api-key";
     static final String REST_BROADCAST_PATH = "/realtime/v1/api/broadcast";
     static final String API_BROADCAST_PATH = "/api/broadcast";
-    private static final String BEARER = "bearer ";
 
     private final StandInServer server;
+    private final RestBroadcastEndpoint rest;
 
     StandInHttpHandler(StandInServer server) {
         super(false);
         this.server = server;
+        this.rest = new RestBroadcastEndpoint(server);
     }
 
     @Override
@@ -49,7 +47,7 @@ final class StandInHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
         QueryStringDecoder qs = new QueryStringDecoder(req.uri());
         String path = qs.path();
         if (path.equals(REST_BROADCAST_PATH) || path.equals(API_BROADCAST_PATH)) {
-            restBroadcast(ctx, req);
+            rest.handle(ctx, req);
             return;
         }
         if (!path.equals(StandInServer.REALTIME_PATH) && !path.equals(StandInServer.SOCKET_PATH)) {
@@ -92,95 +90,6 @@ final class StandInHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
         ctx.pipeline().remove(this);
         // The handshake handler takes ownership of the request and releases it.
         ctx.fireChannelRead(req);
-    }
-
-    /**
-     * {@code POST /api/broadcast} (protocol.md §6): the token from {@code Authorization: Bearer} or else the
-     * {@code apikey} header (401 when it fails verification), the tenant's events rate (429), the body (422), then
-     * every message fans out and the answer is 202 with an empty body. The connection stays open when the client
-     * asked for keep-alive.
-     */
-    private void restBroadcast(ChannelHandlerContext ctx, FullHttpRequest req) {
-        HttpVersion version = req.protocolVersion();
-        boolean keepAlive = HttpUtil.isKeepAlive(req);
-        boolean post = req.method().equals(HttpMethod.POST);
-        String token = bearer(req.headers().get(HttpHeaderNames.AUTHORIZATION));
-        if (token == null) {
-            token = req.headers().get("apikey");
-        }
-        byte[] body = ByteBufUtil.getBytes(req.content());
-        req.release();
-        if (!post) {
-            // guess: the router has only the POST route, so anything else is Phoenix's NoRouteError, 404.
-            writeRest(ctx, version, keepAlive, HttpResponseStatus.NOT_FOUND, "");
-            return;
-        }
-        StandInConfig config = server.config();
-        if (config.authEnabled()) {
-            boolean ok = token != null;
-            if (ok) {
-                try {
-                    Jwt.verify(token, config.jwtSecret(), Instant.now());
-                } catch (InvalidTokenException e) {
-                    ok = false;
-                }
-            }
-            if (!ok) {
-                server.stats().refused(Refusal.REST_UNAUTHORIZED);
-                writeRest(ctx, version, keepAlive, HttpResponseStatus.UNAUTHORIZED, message("Unauthorized"));
-                return;
-            }
-        }
-        if (server.tenantLimits().eventsLimited()) {
-            server.stats().refused(Refusal.REST_EVENTS_RATE_LIMITED);
-            writeRest(ctx, version, keepAlive, HttpResponseStatus.TOO_MANY_REQUESTS, message("Too many requests"));
-            return;
-        }
-        List<RestBroadcast.Message> messages;
-        try {
-            messages = RestBroadcast.parse(body);
-        } catch (RestBroadcast.Malformed e) {
-            // guess: Plug.Parsers' ParseError is a 400; its body is not Realtime's, so a short message stands in.
-            writeRest(ctx, version, keepAlive, HttpResponseStatus.BAD_REQUEST, message("Malformed JSON body"));
-            return;
-        } catch (RestBroadcast.Invalid e) {
-            writeRest(ctx, version, keepAlive, HttpResponseStatus.UNPROCESSABLE_ENTITY, e.body.toString());
-            return;
-        }
-        for (RestBroadcast.Message m : messages) {
-            server.broadcasts().fromRest(m);
-        }
-        writeRest(ctx, version, keepAlive, HttpResponseStatus.ACCEPTED, "");
-    }
-
-    private static String bearer(String authorization) {
-        if (authorization == null || authorization.length() <= BEARER.length()
-                || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
-            return null;
-        }
-        return authorization.substring(BEARER.length()).trim();
-    }
-
-    private static String message(String text) {
-        ObjectNode body = Json.object();
-        body.put("message", text);
-        return body.toString();
-    }
-
-    private static void writeRest(ChannelHandlerContext ctx, HttpVersion version, boolean keepAlive,
-            HttpResponseStatus status, String body) {
-        byte[] bytes = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        FullHttpResponse res = new DefaultFullHttpResponse(version, status, Unpooled.wrappedBuffer(bytes));
-        res.headers().set(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
-        if (bytes.length > 0) {
-            res.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json; charset=utf-8");
-        }
-        if (keepAlive) {
-            HttpUtil.setKeepAlive(res, true);
-            ctx.writeAndFlush(res);
-        } else {
-            ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
-        }
     }
 
     private record Rejection(HttpResponseStatus status, String message, Refusal why) {
