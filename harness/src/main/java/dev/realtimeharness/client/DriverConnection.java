@@ -20,14 +20,14 @@ import java.net.URI;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
  * One driver app: a WebSocket to Realtime carrying all of the driver's channels. Connects and reconnects with
- * realtime-js's schedule, joins and rejoins the channels of its {@link ChannelTable} with their timers, and sends
- * broadcasts. Everything here runs on the connection's event loop; only {@link #start()}, {@link #stop()} and
- * {@link #sendBroadcasts} may be called from elsewhere. A stopped connection does not start again.
+ * realtime-js's schedule; when the socket opens, starts the heartbeat and the joins of its channels
+ * ({@link ChannelJoiner}); pushes renewed tokens and sends broadcasts. Everything here runs on the connection's event
+ * loop; only {@link #start()}, {@link #stop()} and {@link #sendBroadcasts} may be called from elsewhere. A stopped
+ * connection does not start again.
  */
 final class DriverConnection {
 
@@ -37,15 +37,13 @@ final class DriverConnection {
     }
 
     private final DriverSpec spec;
-    private final FleetConfig config;
     private final ClientListener listener;
-    private final Pacer joinPacer;
     private final EventLoop loop;
     private final SocketOpener opener;
     private final DriverChannelInitializer initializer;
     private final PhoenixCodec codec;
     private final ChannelTable table;
-    private final ScheduledFuture<?>[] joinTimers;
+    private final ChannelJoiner joiner;
     private final Heartbeat heartbeat;
     private final TokenRefresh tokenRefresh;
 
@@ -71,14 +69,13 @@ final class DriverConnection {
     DriverConnection(DriverSpec spec, FleetConfig config, ClientListener listener, Pacer joinPacer, EventLoop loop,
             SslContext ssl, Clock clock, SocketOpener opener) {
         this.spec = spec;
-        this.config = config;
         this.listener = listener;
-        this.joinPacer = joinPacer;
         this.loop = loop;
         this.opener = opener;
         this.codec = PhoenixCodec.of(config.vsn());
         this.table = new ChannelTable(spec.channels(), listener);
-        this.joinTimers = new ScheduledFuture<?>[spec.channels().size()];
+        this.joiner = new ChannelJoiner(table, loop, joinPacer, config.joinTimeout().toNanos(), spec.tokens(),
+                () -> open && running);
         this.heartbeat = new Heartbeat(loop, config.heartbeat().toNanos(), spec.index(), listener);
         this.tokenRefresh = new TokenRefresh(spec.tokens(), clock, loop, () -> running, this::pushToken);
         this.initializer = new DriverChannelInitializer(this, config, ssl);
@@ -135,9 +132,7 @@ final class DriverConnection {
         loop.execute(() -> {
             heartbeat.stop();
             tokenRefresh.cancel();
-            for (ChannelTable.Entry e : table.entries()) {
-                cancelTimer(e);
-            }
+            joiner.cancelAll();
             Channel ch = channel;
             if (ch != null && ch.isActive()) {
                 ch.closeFuture().addListener(f -> promise.trySuccess(null));
@@ -200,71 +195,20 @@ final class DriverConnection {
         out = new Outbound(channel, codec);
         listener.connected(spec.index(), now - connectStartNanos, reconnect);
         heartbeat.start(out);
-        for (ChannelTable.Entry e : table.entries()) {
-            if (e.phase() != ChannelTable.Phase.CLOSED) {
-                scheduleJoin(e, joinPacer.reserveDelayNanos(now));
-            }
-        }
+        joiner.opened(out, now);
     }
 
     private void onSocketClosed() {
         boolean wasOpen = open;
         open = false;
         heartbeat.stop();
-        for (ChannelTable.Entry e : table.entries()) {
-            cancelTimer(e);
-        }
+        joiner.cancelAll();
         table.socketClosed();
         if (wasOpen) {
             listener.disconnected(spec.index(), running ? "socket closed by peer" : "closed by harness");
             scheduleReconnect();
         } else if (running) {
             connectFailed("socket closed before the WebSocket handshake completed");
-        }
-    }
-
-    // Joins: the table keeps the state, this the timers
-
-    private void scheduleJoin(ChannelTable.Entry e, long delayNanos) {
-        cancelTimer(e);
-        if (delayNanos <= 0) {
-            sendJoin(e);
-        } else {
-            joinTimers[e.position()] = loop.schedule(() -> sendJoin(e), delayNanos, TimeUnit.NANOSECONDS);
-        }
-    }
-
-    private void sendJoin(ChannelTable.Entry e) {
-        if (!open || !running) {
-            return;
-        }
-        String ref = out.nextRef();
-        table.joining(e, ref, System.nanoTime());
-        ChannelSpec c = e.spec();
-        TokenProvider tokens = spec.tokens();
-        out.send(Messages.join(c.topic(), ref, tokens == null ? c.join() : c.join().withAccessToken(tokens.current())));
-        joinTimers[e.position()] = loop.schedule(() -> joinTimedOut(e, ref), config.joinTimeout().toNanos(),
-                TimeUnit.NANOSECONDS);
-    }
-
-    private void joinTimedOut(ChannelTable.Entry e, String ref) {
-        if (!table.joinTimedOut(e, ref)) {
-            return;
-        }
-        // phoenix.js: on a join timeout, leave, mark errored, rejoin with backoff.
-        out.send(Messages.leave(e.spec().topic(), e.joinRef(), out.nextRef()));
-        scheduleRejoin(e);
-    }
-
-    private void scheduleRejoin(ChannelTable.Entry e) {
-        scheduleJoin(e, TimeUnit.MILLISECONDS.toNanos(Backoff.rejoinMillis(e.rejoinTries())));
-    }
-
-    private void cancelTimer(ChannelTable.Entry e) {
-        ScheduledFuture<?> t = joinTimers[e.position()];
-        if (t != null) {
-            t.cancel(false);
-            joinTimers[e.position()] = null;
         }
     }
 
@@ -275,28 +219,8 @@ final class DriverConnection {
             return;
         }
         ChannelTable.Change change = table.onControl(m, recvNanos);
-        if (change == null) {
-            return;
-        }
-        ChannelTable.Entry e = change.entry();
-        switch (change.kind()) {
-            case JOINED -> {
-                cancelTimer(e);
-                if (e.spec().presenceTrack() != null) {
-                    // As a driver app would after SUBSCRIBED: channel.track(payload).
-                    out.send(Messages.presenceTrack(e.spec().topic(), e.joinRef(), out.nextRef(),
-                            e.spec().presenceTrack()));
-                }
-            }
-            case REFUSED -> {
-                cancelTimer(e);
-                if (change.reason() != null && change.reason().startsWith("mismatch")) {
-                    out.send(Messages.leave(e.spec().topic(), e.joinRef(), out.nextRef()));
-                }
-                scheduleRejoin(e);
-            }
-            case ERRORED -> scheduleRejoin(e);
-            case CLOSED -> cancelTimer(e);
+        if (change != null) {
+            joiner.onChange(change);
         }
     }
 

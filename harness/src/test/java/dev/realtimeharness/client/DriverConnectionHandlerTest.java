@@ -76,7 +76,18 @@ class DriverConnectionHandlerTest {
         public void connected(int driver, long nanos, boolean reconnect) {
             events.add("connected");
         }
+
+        @Override
+        public void disconnected(int driver, String reason) {
+            events.add("disconnected " + reason);
+        }
+
+        @Override
+        public void connectAttempted(int driver) {
+            connects++;
+        }
     };
+    int connects;
 
     @AfterEach
     void close() {
@@ -91,6 +102,10 @@ class DriverConnectionHandlerTest {
             specs.add(new ChannelSpec(10 + i, "realtime:driver-orders:1:" + i, new JoinConfig(false, false, "", false,
                     postgres ? List.of(ORDERS) : List.of(), false, null)));
         }
+        return open(vsn, specs);
+    }
+
+    DriverConnection open(Vsn vsn, List<ChannelSpec> specs) {
         FleetConfig config = new FleetConfig(URI.create("ws://127.0.0.1:1/realtime/v1/websocket"), "key", vsn,
                 Duration.ofSeconds(25), 0, 0, Duration.ofSeconds(10), "notes", 1);
         ch = new EmbeddedChannel();
@@ -233,5 +248,101 @@ class DriverConnectionHandlerTest {
                 + "\"message\":\"Subscribed to PostgreSQL\",\"status\":\"ok\"},\"ref\":null,"
                 + "\"topic\":\"realtime:driver-orders:1:0\"}");
         assertThat(events).containsExactly("connected", "joinAttempted 10", "joined 10", "ready 10");
+    }
+
+    @Test
+    void joinTimeoutLeavesAndRejoinsAfterOneSecond() {
+        open(Vsn.V2, 1, true);
+        nextText();
+        ch.advanceTimeBy(9_999, TimeUnit.MILLISECONDS);
+        ch.runScheduledPendingTasks();
+        assertThat((Object) ch.readOutbound()).isNull();
+        ch.advanceTimeBy(1, TimeUnit.MILLISECONDS);
+        ch.runScheduledPendingTasks();
+        assertThat(nextText()).isEqualTo("[\"1\",\"2\",\"realtime:driver-orders:1:0\",\"phx_leave\",{}]");
+        assertThat(events).containsExactly("connected", "joinAttempted 10", "joinFailed 10 TIMED_OUT");
+        ch.advanceTimeBy(1, TimeUnit.SECONDS);
+        ch.runScheduledPendingTasks();
+        assertThat(nextText()).startsWith("[\"3\",\"3\",\"realtime:driver-orders:1:0\",\"phx_join\"");
+        // The join reply cancels the new join's timer: no second timeout.
+        in("[\"3\",\"3\",\"realtime:driver-orders:1:0\",\"phx_reply\",{\"response\":{\"postgres_changes\":"
+                + "[{\"event\":\"*\",\"filter\":\"driver_id=eq.d1\",\"id\":77,\"schema\":\"public\","
+                + "\"table\":\"orders\"}]},\"status\":\"ok\"}]");
+        ch.advanceTimeBy(20, TimeUnit.SECONDS);
+        ch.runScheduledPendingTasks();
+        assertThat(events).containsExactly("connected", "joinAttempted 10", "joinFailed 10 TIMED_OUT",
+                "joinAttempted 10", "joined 10");
+    }
+
+    @Test
+    void mismatchRefusalLeavesBeforeRejoining() {
+        open(Vsn.V2, 1, true);
+        nextText();
+        in("[\"1\",\"1\",\"realtime:driver-orders:1:0\",\"phx_reply\",{\"response\":{\"reason\":"
+                + "\"mismatch between server and client bindings for postgres changes\"},\"status\":\"error\"}]");
+        assertThat(nextText()).isEqualTo("[\"1\",\"2\",\"realtime:driver-orders:1:0\",\"phx_leave\",{}]");
+        ch.advanceTimeBy(1, TimeUnit.SECONDS);
+        ch.runScheduledPendingTasks();
+        assertThat(nextText()).startsWith("[\"3\",\"3\",\"realtime:driver-orders:1:0\",\"phx_join\"");
+    }
+
+    @Test
+    void phxErrorRejoinsAfterOneSecondAndPresenceIsTrackedAfterEachJoin() {
+        com.fasterxml.jackson.databind.node.ObjectNode track = com.fasterxml.jackson.databind.node.JsonNodeFactory
+                .instance.objectNode().put("driver", "d1");
+        open(Vsn.V2, List.of(new ChannelSpec(10, "realtime:room:1", new JoinConfig(false, false, "d1", true,
+                List.of(), false, null), track)));
+        nextText();
+        in("[\"1\",\"1\",\"realtime:room:1\",\"phx_reply\",{\"response\":{},\"status\":\"ok\"}]");
+        assertThat(nextText()).isEqualTo("[\"1\",\"2\",\"realtime:room:1\",\"presence\",{\"type\":\"presence\","
+                + "\"event\":\"track\",\"payload\":{\"driver\":\"d1\"}}]");
+        in("[\"1\",null,\"realtime:room:1\",\"phx_error\",{}]");
+        assertThat((Object) ch.readOutbound()).isNull();
+        ch.advanceTimeBy(1, TimeUnit.SECONDS);
+        ch.runScheduledPendingTasks();
+        assertThat(nextText()).startsWith("[\"3\",\"3\",\"realtime:room:1\",\"phx_join\"");
+        in("[\"3\",\"3\",\"realtime:room:1\",\"phx_reply\",{\"response\":{},\"status\":\"ok\"}]");
+        assertThat(nextText()).startsWith("[\"3\",\"4\",\"realtime:room:1\",\"presence\"");
+        assertThat(events).containsExactly("connected", "joinAttempted 10", "joined 10", "ready 10",
+                "closed 10 phx_error", "joinAttempted 10", "joined 10", "ready 10");
+    }
+
+    @Test
+    void broadcastsGoOnlyToJoinedChannelsAndTheCallbackRunsBeforeTheyAreWritten() {
+        DriverConnection c = open(Vsn.V1, 2, false);
+        nextText();
+        nextText();
+        in("{\"event\":\"phx_reply\",\"payload\":{\"response\":{},\"status\":\"ok\"},\"ref\":\"2\","
+                + "\"topic\":\"realtime:driver-orders:1:1\"}");
+        List<String> done = new ArrayList<>();
+        c.sendBroadcasts(List.of("realtime:driver-orders:1:0", "realtime:driver-orders:1:1", "realtime:nope"),
+                "order", com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode().put("probe", "r:1"),
+                (sendNanos, frames) -> done.add(frames + " frames, " + ch.outboundMessages().size() + " written"));
+        ch.runPendingTasks();
+        assertThat(done).containsExactly("1 frames, 0 written");
+        assertThat(nextText()).isEqualTo("{\"topic\":\"realtime:driver-orders:1:1\",\"event\":\"broadcast\","
+                + "\"payload\":{\"type\":\"broadcast\",\"event\":\"order\",\"payload\":{\"probe\":\"r:1\"}},"
+                + "\"ref\":\"3\",\"join_ref\":\"2\"}");
+        assertThat((Object) ch.readOutbound()).isNull();
+    }
+
+    @Test
+    void socketCloseReportsJoinedChannelsAndReconnectsAfterOneSecond() {
+        open(Vsn.V2, 1, false);
+        nextText();
+        in("[\"1\",\"1\",\"realtime:driver-orders:1:0\",\"phx_reply\",{\"response\":{\"postgres_changes\":[]},"
+                + "\"status\":\"ok\"}]");
+        // Through the pipeline, as a peer's close arrives: EmbeddedChannel.close() would also cancel the tasks the
+        // close schedules.
+        ch.pipeline().close();
+        ch.runPendingTasks();
+        assertThat(events).containsExactly("connected", "joinAttempted 10", "joined 10", "ready 10",
+                "closed 10 socket closed", "disconnected socket closed by peer");
+        ch.advanceTimeBy(999, TimeUnit.MILLISECONDS);
+        ch.runScheduledPendingTasks();
+        assertThat(connects).isEqualTo(1);
+        ch.advanceTimeBy(1, TimeUnit.MILLISECONDS);
+        ch.runScheduledPendingTasks();
+        assertThat(connects).as("reconnect attempt").isEqualTo(2);
     }
 }
