@@ -1,6 +1,7 @@
 package dev.realtimeharness.capture;
 
 import dev.realtimeharness.embedded.EmbeddedDatabase;
+import dev.realtimeharness.embedded.EmbeddedTargetExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -17,14 +18,17 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+/** Change capture on the shared embedded database; each test opens its own capture and sees only later changes. */
+@ExtendWith(EmbeddedTargetExtension.class)
 class ChangeCaptureIT {
 
     private static final String DRIVER_1 = "d0000000-0000-4000-8000-000000000001";
@@ -46,24 +50,19 @@ class ChangeCaptureIT {
     }
 
     @BeforeAll
-    static void start() {
-        db = EmbeddedDatabase.start(3);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (db != null) {
-            db.close();
-        }
+    static void useSharedDatabase(EmbeddedDatabase shared) {
+        db = shared;
     }
 
     @Test
     void deliversInsertUpdateDeleteInCommitOrderWithWal2jsonValues() throws Exception {
         BlockingQueue<Seen> seen = new LinkedBlockingQueue<>();
+        // The shared target runs a capture thread of its own: only a thread that was not there before counts.
+        Set<Thread> before = Thread.getAllStackTraces().keySet();
         try (ChangeCapture capture = db.captureChanges(e -> seen.add(Seen.now(e)));
                 Connection c = db.connect()) {
             assertThat(Thread.getAllStackTraces().keySet())
-                    .anyMatch(t -> t.getName().equals("change-capture") && t.isDaemon());
+                    .anyMatch(t -> !before.contains(t) && t.getName().equals("change-capture") && t.isDaemon());
             long id;
             try (PreparedStatement ps = c.prepareStatement(
                     "insert into orders (driver_id, notes) values (?::uuid, 'ring twice') returning id")) {
@@ -159,11 +158,11 @@ class ChangeCaptureIT {
     @Test
     void updateWithFullReplicaIdentitySendsTheWholeOldRow() throws Exception {
         BlockingQueue<Seen> seen = new LinkedBlockingQueue<>();
+        String id = UUID.randomUUID().toString();
         try (Connection c = db.connect()) {
             c.createStatement().execute("alter table drivers replica identity full");
             c.createStatement().execute("alter publication supabase_realtime add table drivers");
             try (ChangeCapture capture = db.captureChanges(e -> seen.add(Seen.now(e)))) {
-                String id = UUID.randomUUID().toString();
                 try (PreparedStatement ps = c.prepareStatement("insert into drivers (id, name) values (?::uuid, 'x')")) {
                     ps.setString(1, id);
                     ps.executeUpdate();
@@ -180,6 +179,11 @@ class ChangeCaptureIT {
                         .containsEntry("name", "x");
                 assertThat(update.event().record()).containsEntry("name", "y");
             } finally {
+                // The database is shared: EmbeddedDatabaseIT counts the drivers and the published tables.
+                try (PreparedStatement ps = c.prepareStatement("delete from drivers where id = ?::uuid")) {
+                    ps.setString(1, id);
+                    ps.executeUpdate();
+                }
                 c.createStatement().execute("alter publication supabase_realtime drop table drivers");
                 c.createStatement().execute("alter table drivers replica identity default");
             }

@@ -12,6 +12,7 @@ import dev.realtimeharness.run.ProgressLine;
 import dev.realtimeharness.run.Run;
 import dev.realtimeharness.run.RunOptions;
 import dev.realtimeharness.embedded.EmbeddedDatabase;
+import dev.realtimeharness.embedded.EmbeddedTargetExtension;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -23,9 +24,11 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-/** --history-db and `harness history` on the embedded PostgreSQL as the history database. */
+/** --history-db and `harness history` on the shared embedded PostgreSQL as the history database. */
+@ExtendWith(EmbeddedTargetExtension.class)
 class HistoryCommandIT {
     static final Path SCENARIOS = Path.of(System.getProperty("scenarios.dir", "../scenarios"));
     static EmbeddedDatabase db;
@@ -37,14 +40,15 @@ class HistoryCommandIT {
     }
 
     @BeforeAll
-    static void startDatabase() {
-        db = EmbeddedDatabase.start(1);
+    static void useSharedDatabase(EmbeddedDatabase shared) {
+        db = shared;
     }
 
+    // The database is shared: leave it without the history table the tests created.
     @AfterAll
-    static void stopDatabase() {
-        if (db != null) {
-            db.close();
+    static void dropHistoryTable() throws Exception {
+        try (Connection c = db.connect(); Statement st = c.createStatement()) {
+            st.execute("drop table if exists realtime_harness_runs");
         }
     }
 
@@ -112,6 +116,8 @@ class HistoryCommandIT {
 
     @Test
     void runWithHistoryDbRecordsTheFinishedSmokeRun() throws Exception {
+        // An embedded run, with its own target: the history row must say "embedded". Only the history database is
+        // the shared one.
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         RunOptions options = new RunOptions(SCENARIOS.resolve("smoke.yaml"), List.of(), null, results, "smoke-hist",
                 null, null, false).withLive(null, null, db.dbUrl(), ProgressLine.Mode.LOG);

@@ -8,34 +8,27 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.realtimeharness.protocol.UserBroadcast;
 import dev.realtimeharness.protocol.V2Codec;
-import dev.realtimeharness.scenario.EmbeddedConfig;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Broadcast from the database (protocol.md §6): realtime.send() inserts into realtime.messages, the capture streams
  * it from its own publication, and the stand-in delivers a UserBroadcast with meta {"id": row id}: binary kind 4 to
  * v2 subscribers, JSON with "meta" to v1 subscribers, never as postgres_changes.
  */
+@ExtendWith(EmbeddedTargetExtension.class)
 class DatabaseBroadcastIT {
     static final ObjectMapper JSON = new ObjectMapper();
     static EmbeddedTarget target;
 
     @BeforeAll
-    static void start() throws Exception {
-        target = EmbeddedTarget.start(1, EmbeddedConfig.none());
-    }
-
-    @AfterAll
-    static void stop() {
-        if (target != null) {
-            target.close();
-        }
+    static void useSharedTarget(EmbeddedTarget shared) {
+        target = shared;
     }
 
     static WsTestClient connect(String vsn) throws Exception {

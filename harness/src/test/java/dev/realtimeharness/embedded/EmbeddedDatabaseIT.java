@@ -11,28 +11,24 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+/** How {@link EmbeddedDatabase#start} sets PostgreSQL up, checked on the shared embedded database. */
+@ExtendWith(EmbeddedTargetExtension.class)
 class EmbeddedDatabaseIT {
 
     private static EmbeddedDatabase db;
 
     @BeforeAll
-    static void start() {
-        db = EmbeddedDatabase.start(3);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (db != null) {
-            db.close();
-        }
+    static void useSharedDatabase(EmbeddedDatabase shared) {
+        db = shared;
     }
 
     @Test
     void insertsOneDriverRowPerIndexWithTheSharedUuidRule() throws SQLException {
+        // EmbeddedTargetExtension.DRIVERS: the shared database has three drivers.
         List<String> ids = new ArrayList<>();
         try (Connection c = db.connect(); Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery("select id::text from drivers order by id")) {

@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.realtimeharness.auth.Jwt;
 import dev.realtimeharness.scenario.Drivers;
-import dev.realtimeharness.scenario.EmbeddedConfig;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -17,28 +16,22 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The stand-in's postgres_changes frames for real INSERTs and UPDATEs made in the embedded PostgreSQL and carried by
  * logical replication, checked field by field against design/protocol.md §5.
  */
+@ExtendWith(EmbeddedTargetExtension.class)
 class EmbeddedTargetIT {
     static final ObjectMapper JSON = new ObjectMapper();
     static EmbeddedTarget target;
 
     @BeforeAll
-    static void start() throws Exception {
-        target = EmbeddedTarget.start(3, EmbeddedConfig.none());
-    }
-
-    @AfterAll
-    static void stop() {
-        if (target != null) {
-            target.close();
-        }
+    static void useSharedTarget(EmbeddedTarget shared) {
+        target = shared;
     }
 
     static List<String> keys(JsonNode n) {

@@ -21,7 +21,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The tools that work on finished runs, on two real smoke runs: gate, compare, the hlog and junit.xml. */
+/**
+ * The tools that work on finished runs, on two real smoke runs: gate, compare, the hlog and junit.xml. The runs are
+ * embedded ones with their own targets, not the shared one: the second needs the injected delay
+ * (target.embedded.delay) that compare and gate must see.
+ */
 class ResultsToolsIT {
     static final Path SCENARIOS = Path.of(System.getProperty("scenarios.dir", "../scenarios"));
 

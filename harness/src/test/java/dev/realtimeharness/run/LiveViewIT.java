@@ -23,7 +23,10 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** --metrics-port on a real smoke run: the counters move while it runs, and the port is closed after it. */
+/**
+ * --metrics-port on a real smoke run: the counters move while it runs, and the port is closed after it. The run is
+ * an embedded one and starts its own target, as `harness run` does.
+ */
 class LiveViewIT {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private static final Pattern DELIVERED =

@@ -6,8 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.realtimeharness.cli.ExitCodes;
 import dev.realtimeharness.cli.Main;
-import dev.realtimeharness.scenario.EmbeddedConfig;
 import dev.realtimeharness.embedded.EmbeddedTarget;
+import dev.realtimeharness.embedded.EmbeddedTargetExtension;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -18,16 +18,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The remote-target path end to end, pointed at an embedded target started by the test (its keys are random, so
- * they are distinctive): the run must deliver everything, and no key, secret, password or token may reach the
- * results, stdout or stderr.
+ * The remote-target path end to end, pointed at the shared embedded target (its keys are random, so they are
+ * distinctive): the run must deliver everything, and no key, secret, password or token may reach the results, stdout
+ * or stderr.
  */
+@ExtendWith(EmbeddedTargetExtension.class)
 class RemoteRunIT {
     static final Path SCENARIOS = Path.of(System.getProperty("scenarios.dir", "../scenarios"));
     static final Pattern JWT = Pattern.compile("eyJ[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+");
@@ -38,15 +39,8 @@ class RemoteRunIT {
     Path results;
 
     @BeforeAll
-    static void startTarget() throws Exception {
-        target = EmbeddedTarget.start(2, EmbeddedConfig.none());
-    }
-
-    @AfterAll
-    static void stopTarget() {
-        if (target != null) {
-            target.close();
-        }
+    static void useSharedTarget(EmbeddedTarget shared) {
+        target = shared;
     }
 
     record Outcome(int exit, String stdout, String stderr) {

@@ -16,7 +16,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.io.TempDir;
 
-/** End to end on the embedded target: real PostgreSQL, real logical replication, real sockets. */
+/**
+ * End to end on the embedded target: real PostgreSQL, real logical replication, real sockets. Every run starts its
+ * own embedded target, not the shared one (EmbeddedTargetExtension): that start with the scenario's faults and limits
+ * (target.embedded.delay, limits, joinErrorDelay) is part of what `harness run` does and what these tests check.
+ */
 class SmokeRunIT {
     static final Path SCENARIOS = Path.of(System.getProperty("scenarios.dir", "../scenarios"));
 

@@ -67,6 +67,7 @@ class RealtimeJsIT {
                 .as("realtime-js is not installed in %s: run `npm install --no-package-lock --no-audit --no-fund`"
                         + " there (the build's pre-integration-test phase does)", CHECK_DIR)
                 .isDirectory();
+        // Its own `harness target` process, not the shared in-JVM target: the command and the jar are under test.
         target = HarnessTargetProcess.start(3);
         info = target.info();
         for (String key : List.of("wsUrl", "dbUrl", "apikey", "jwtSecret")) {

@@ -54,6 +54,7 @@ class RealtimeJsScenariosIT {
                 .as("realtime-js is not installed in %s: run `npm install --no-package-lock --no-audit --no-fund`"
                         + " there (the build's pre-integration-test phase does)", CHECK_DIR)
                 .isDirectory();
+        // Its own `harness target` process, not the shared in-JVM target: the command and the jar are under test.
         target = HarnessTargetProcess.start(DRIVERS);
         info = target.info();
     }

@@ -1,6 +1,7 @@
 package dev.realtimeharness.standin;
 
 import dev.realtimeharness.embedded.EmbeddedTarget;
+import dev.realtimeharness.embedded.EmbeddedTargetExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -8,35 +9,28 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.realtimeharness.auth.Jwt;
 import dev.realtimeharness.scenario.Drivers;
-import dev.realtimeharness.scenario.EmbeddedConfig;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * postgres_changes on public.orders, which has RLS (sql/002_auth_rls.sql: a driver reads only its own rows), checked
  * in the embedded PostgreSQL under each channel's JWT claims as apply_rls does (protocol.md §5).
  */
+@ExtendWith(EmbeddedTargetExtension.class)
 class RowSecurityIT {
     static final ObjectMapper JSON = new ObjectMapper();
     static EmbeddedTarget target;
 
     @BeforeAll
-    static void start() throws Exception {
-        target = EmbeddedTarget.start(3, EmbeddedConfig.none());
-    }
-
-    @AfterAll
-    static void stop() {
-        if (target != null) {
-            target.close();
-        }
+    static void useSharedTarget(EmbeddedTarget shared) {
+        target = shared;
     }
 
     static String driverToken(int driver) {
@@ -80,6 +74,8 @@ class RowSecurityIT {
 
     @Test
     void driverTokenSeesOnlyItsOwnOrdersAnonSeesNoneButDeletesReachEveryone() throws Exception {
+        // The stand-in is shared: count only what this test hides.
+        long hiddenBefore = target.server().rlsHidden();
         try (WsTestClient d1 = connect(); WsTestClient anon = connect(); Connection c = target.database().connect()) {
             joinAllOrders(d1, "realtime:rls-d1", driverToken(1));
             joinAllOrders(anon, "realtime:rls-anon", null);
@@ -111,7 +107,7 @@ class RowSecurityIT {
 
             d1.expectNothing(200);
             anon.expectNothing(200);
-            assertThat(target.server().rlsHidden()).isGreaterThanOrEqualTo(4);
+            assertThat(target.server().rlsHidden() - hiddenBefore).isGreaterThanOrEqualTo(4);
         }
     }
 
