@@ -63,7 +63,7 @@ final class GateCommand implements Callable<Integer> {
                 main.err().println("harness: " + runDir + ": the run has no gate and none was given (--set gate.KEY=V)");
                 return ExitCodes.BAD_INPUT;
             }
-            main.out().println(runDir + ": gate " + (r.verdict().passed() ? "PASSED" : "FAILED"));
+            main.out().println(runDir + ": gate " + r.verdict().label());
             main.out().println(r.verdict().describe());
             if (junit != null) {
                 JunitXmlWriter.write(junit, r.summary().scenario(), r.verdict(), 0);

@@ -152,7 +152,15 @@ final class RunCommand implements Callable<Integer> {
             Runtime.getRuntime().halt(ExitCodes.INTERRUPTED);
         }, "harness-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        int code = ExitCodes.of(run.execute());
+        int code;
+        try {
+            code = ExitCodes.of(run.execute());
+        } catch (RuntimeException | Error e) {
+            // The run catches its own faults; this is the last line, so that a fault is never reported as an
+            // interruption by the hook (exit 4 stays for SIGINT/SIGTERM).
+            main.err().println("harness: internal error: " + e);
+            code = ExitCodes.NOT_RUN;
+        }
         try {
             Runtime.getRuntime().removeShutdownHook(hook);
         } catch (IllegalStateException e) {

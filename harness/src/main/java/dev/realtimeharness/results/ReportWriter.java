@@ -58,9 +58,9 @@ public final class ReportWriter {
                 .append(".warn{background:#fff4e5;border:1px solid #f0a020;padding:10px;border-radius:6px}")
                 .append("pre{background:#f6f6f6;padding:10px;overflow:auto;font-size:12px}</style></head><body>");
 
-        boolean passed = s.gate() != null && s.gate().passed();
+        boolean passed = s.gate() != null && s.gate().passed() && s.gate().judged();
         h.append("<div id=\"verdict\" class=\"verdict ").append(passed ? "pass" : "fail").append("\">")
-                .append(s.gate() == null ? "NO VERDICT (run did not finish)" : passed ? "PASSED" : "FAILED")
+                .append(s.gate() == null ? "NO VERDICT (run did not finish)" : s.gate().label())
                 .append(" — ").append(Comparison.esc(s.scenario())).append("</div>");
         h.append("<p>run <b>").append(Comparison.esc(s.runId())).append("</b>, target ")
                 .append(Comparison.esc(s.target())).append(", ").append(Comparison.esc(s.startedAt())).append(" to ")

@@ -54,7 +54,7 @@ final class ConsoleReport {
             out.printf("errors       %d unparseable frames (see harness.log)%n", s.errors().protocol());
         }
         out.println();
-        out.println("gate: " + (verdict.passed() ? "PASSED" : "FAILED"));
+        out.println("gate: " + verdict.label());
         out.println(verdict.describe());
         out.println("results: " + dir.path());
     }

@@ -150,6 +150,10 @@ public final class Run {
         } catch (Measurement.OpenFailed e) {
             err.println("harness: " + e.getMessage());
             return e.outcome();
+        } catch (RuntimeException e) {
+            log.error("the run could not start", e);
+            err.println("harness: internal error: the run could not start: " + e);
+            return Outcome.NOT_RUN;
         }
         Outcome outcome;
         try {
@@ -162,6 +166,13 @@ public final class Run {
             }
         } catch (java.sql.SQLException e) {
             err.println("harness: cannot connect the publisher to PostgreSQL: " + e.getMessage());
+            writeWhatWasMeasured(m);
+            outcome = Outcome.NOT_RUN;
+        } catch (RuntimeException e) {
+            // A fault of the harness itself: named, with the results so far, and never taken for an interruption.
+            log.error("the run failed", e);
+            err.println("harness: internal error: the run failed: " + e + " (stack trace in harness.log)");
+            writeWhatWasMeasured(m);
             outcome = Outcome.NOT_RUN;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -170,6 +181,16 @@ public final class Run {
             m.close();
         }
         return outcome;
+    }
+
+    private void writeWhatWasMeasured(Measurement m) {
+        try {
+            m.finishUnmeasured();
+            err.println("harness: the results so far are in " + m.runDirectory());
+        } catch (RuntimeException e) {
+            log.error("writing the results so far failed", e);
+            err.println("harness: cannot write the results so far: " + e);
+        }
     }
 
     /** Appends the run to the history database; a failure is reported but does not change the exit code. */

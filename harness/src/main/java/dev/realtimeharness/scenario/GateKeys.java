@@ -29,6 +29,12 @@ public final class GateKeys {
     public static final List<String> LATENCY_STATS =
             List.of("min", "mean", "p50", "p90", "p95", "p99", "p999", "max");
 
+    /**
+     * The gate of a scenario without a {@code gate} section: nothing lost, connections and channels up, and the
+     * harness not its own bottleneck. {@code gate: {}} means no checks at all.
+     */
+    static final Map<String, String> DEFAULT_GATE = defaultGate();
+
     private static final Map<String, Kind> KEYS = build();
     private static final Pattern PERCENT = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*%");
 
@@ -49,6 +55,15 @@ public final class GateKeys {
             keys.put(k, Kind.RATIO_MIN);
         }
         return Collections.unmodifiableMap(keys);
+    }
+
+    private static Map<String, String> defaultGate() {
+        Map<String, String> gate = new LinkedHashMap<>();
+        gate.put("messages.lost", "0");
+        gate.put("connections.successRatio", "0.99");
+        gate.put("channels.readyRatio", "0.99");
+        gate.put("harness.saturated", "false");
+        return Collections.unmodifiableMap(gate);
     }
 
     public static boolean isKnown(String key) {

@@ -35,6 +35,8 @@ final class ScenarioBinder {
     static final List<String> EMBEDDED_KEYS = List.of("delay", "jitter", "dropRatio", "stallAfter", "stallFor",
             "disconnectRatio", "rejectJoinRatio", "limits", "connectErrorDelay", "joinErrorDelay");
 
+    static final long MAX_SUBSCRIPTIONS = Integer.MAX_VALUE - 8;
+    private static final Duration MIN_HEARTBEAT = Duration.ofSeconds(1);
     private static final List<String> EVENTS = List.of("*", "INSERT", "UPDATE", "DELETE");
     private static final Pattern IDENT = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final Pattern QUALIFIED = Pattern.compile("([A-Za-z_][A-Za-z0-9_]*\\.)?[A-Za-z_][A-Za-z0-9_]*");
@@ -68,6 +70,12 @@ final class ScenarioBinder {
         String description = fields.string(at, root, "description", "");
         int drivers = (int) fields.integer(at, root, "drivers", 1, 1, Integer.MAX_VALUE);
         int channelsPerDriver = (int) fields.integer(at, root, "channelsPerDriver", 1, 1, Integer.MAX_VALUE);
+        if ((long) drivers * channelsPerDriver > MAX_SUBSCRIPTIONS) {
+            // Every subscription has a slot in the run's books, indexed by an int.
+            throw origins.error(path(at, "channelsPerDriver"), "drivers x channelsPerDriver is "
+                    + (long) drivers * channelsPerDriver + " subscriptions, more than the harness can count ("
+                    + MAX_SUBSCRIPTIONS + ")");
+        }
         ProtocolConfig protocol = protocol(path(at, "protocol"), child(root, "protocol"));
         ChannelConfig channel = channel(path(at, "channel"), child(root, "channel"), channelsPerDriver);
         List<String> publishAt = path(at, "publish");
@@ -78,7 +86,8 @@ final class ScenarioBinder {
         PublishConfig publish = publish(publishAt, publishNode, channel);
         RampConfig ramp = ramp(path(at, "ramp"), child(root, "ramp"));
         Duration duration = fields.duration(at, root, "duration", Scenario.DEFAULT_DURATION, false);
-        Duration drainTimeout = fields.duration(at, root, "drainTimeout", Scenario.DEFAULT_DRAIN_TIMEOUT, true);
+        // 0 would count every delivery lost the moment its probe is sent.
+        Duration drainTimeout = fields.duration(at, root, "drainTimeout", Scenario.DEFAULT_DRAIN_TIMEOUT, false);
         TargetConfig target = target(path(at, "target"), child(root, "target"));
         Map<String, Double> gate = gate(path(at, "gate"), child(root, "gate"));
         List<String> allowedHosts = hosts(path(at, "allowedHosts"), child(root, "allowedHosts"));
@@ -98,6 +107,11 @@ final class ScenarioBinder {
             throw origins.error(path(at, "vsn"), "must be \"1.0.0\" or \"2.0.0\", got '" + vsn + "'");
         }
         Duration heartbeat = fields.duration(at, node, "heartbeat", d.heartbeat(), false);
+        if (heartbeat.compareTo(MIN_HEARTBEAT) < 0) {
+            // Below a second the heartbeats are load of their own, and no real client sends them that often.
+            throw origins.error(path(at, "heartbeat"), "must be at least 1s (realtime-js sends one every 25s), got "
+                    + Durations.format(heartbeat));
+        }
         return new ProtocolConfig(vsn, heartbeat);
     }
 

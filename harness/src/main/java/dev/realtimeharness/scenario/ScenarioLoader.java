@@ -61,6 +61,15 @@ public final class ScenarioLoader {
                     + FieldReader.describe(root));
         }
         ObjectNode tree = root instanceof ObjectNode obj ? obj : null;
+        if (tree != null && (!tree.has("gate") || tree.get("gate").isNull())) {
+            // No gate section: the default gate, which --set gate.KEY=VALUE then adjusts like any other field.
+            ObjectNode gate = tree.putObject("gate");
+            GateKeys.DEFAULT_GATE.forEach((key, limit) -> {
+                if (GateKeys.isKnown(key)) {
+                    gate.put(key, limit);
+                }
+            });
+        }
         for (String set : sets) {
             SetOverride override;
             try {

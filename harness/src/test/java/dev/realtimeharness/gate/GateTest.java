@@ -135,10 +135,20 @@ class GateTest {
     }
 
     @Test
-    void emptyLimitsPass() {
+    void emptyLimitsJudgeNothingAndSayNoChecksNeverPassed() {
         Verdict verdict = Gate.evaluate(Map.of(), SummaryFixtures.t030(1));
 
+        // Nothing failed (exit 0), but nothing was judged either: the verdict must not read PASSED.
         assertThat(verdict.passed()).isTrue();
+        assertThat(verdict.judged()).isFalse();
         assertThat(verdict.checks()).isEmpty();
+        assertThat(verdict.label()).isEqualTo("NO CHECKS");
+        assertThat(verdict.describe()).contains("nothing was judged");
+    }
+
+    @Test
+    void aVerdictWithChecksIsLabelledByThem() {
+        assertThat(Gate.evaluate(limits("latency.p99", 200), SummaryFixtures.t030(312)).label()).isEqualTo("FAILED");
+        assertThat(Gate.evaluate(limits("latency.p99", 200), SummaryFixtures.t030(12)).label()).isEqualTo("PASSED");
     }
 }

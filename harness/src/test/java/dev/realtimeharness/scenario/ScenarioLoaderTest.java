@@ -107,7 +107,45 @@ class ScenarioLoaderTest {
         assertThat(s.duration()).isEqualTo(Duration.ofSeconds(60));
         assertThat(s.drainTimeout()).isEqualTo(Duration.ofSeconds(5));
         assertThat(s.target()).isEqualTo(TargetConfig.defaults());
+        // No gate section: the default gate, never "no checks" by omission.
+        assertThat(s.gate()).containsEntry("messages.lost", 0.0).containsEntry("connections.successRatio", 0.99);
+        assertThat(s.gate().keySet()).allMatch(k -> GateKeys.DEFAULT_GATE.containsKey(k));
+    }
+
+    @Test
+    void anEmptyGateSectionMeansNoChecks() throws Exception {
+        Scenario s = ScenarioLoader.load(write(MINIMAL + "gate: {}\n"), List.of());
+
         assertThat(s.gate()).isEmpty();
+    }
+
+    @Test
+    void setGateKeyOnTheDefaultGateKeepsTheDefaults() throws Exception {
+        Scenario s = ScenarioLoader.load(write(MINIMAL), List.of("gate.latency.p99=150ms"));
+
+        assertThat(s.gate()).containsEntry("latency.p99", 150.0).containsEntry("messages.lost", 0.0)
+                .containsEntry("connections.successRatio", 0.99);
+    }
+
+    @Test
+    void subscriptionsBeyondWhatTheHarnessCanCountAreRejected() throws Exception {
+        ScenarioException e = error(MINIMAL + "drivers: 100000\nchannelsPerDriver: 100000\n");
+
+        assertThat(e.getMessage()).contains("channelsPerDriver").contains("10000000000 subscriptions");
+    }
+
+    @Test
+    void heartbeatUnderOneSecondIsRejected() throws Exception {
+        ScenarioException e = error(MINIMAL + "protocol:\n  heartbeat: 500ms\n");
+
+        assertThat(e.getMessage()).contains("protocol.heartbeat").contains("at least 1s");
+    }
+
+    @Test
+    void zeroDrainTimeoutIsRejected() throws Exception {
+        ScenarioException e = error(MINIMAL + "drainTimeout: 0ms\n");
+
+        assertThat(e.getMessage()).contains("drainTimeout").contains("longer than 0");
     }
 
     @Test
