@@ -72,6 +72,20 @@ class SmokeRunIT {
     }
 
     @Test
+    void gateKeysThatValidateAreEvaluatedAtTheEndOfTheRun() throws Exception {
+        // joinLatency.p95 validated and then crashed the gate after the run (exit 4, no verdict, no junit.xml).
+        Outcome o = run("smoke-keys", List.of("gate.joinLatency.p95=10s", "gate.readyLatency.p50=10s",
+                "gate.connectLatency.max=10s"));
+        assertThat(o.exit()).as(o.stderr()).isIn(ExitCodes.PASSED, ExitCodes.GATE_FAILED);
+        assertThat(o.stderr()).doesNotContain("internal error");
+        List<String> checks = new java.util.ArrayList<>();
+        o.summary().get("gate").get("checks").forEach(c -> checks.add(c.get("name").asText()));
+        assertThat(checks).contains("joinLatency.p95", "readyLatency.p50", "connectLatency.max");
+        assertThat(o.dir().resolve("junit.xml")).exists();
+        assertThat(o.stdout()).contains("PASS joinLatency.p95");
+    }
+
+    @Test
     void injectedDelayAboveTheLimitFailsTheGateWithExitCode1() throws Exception {
         Outcome o = run("smoke-delay", List.of("target.embedded.delay=300ms"));
         assertThat(o.exit()).as(o.stderr()).isEqualTo(ExitCodes.GATE_FAILED);
