@@ -19,9 +19,9 @@ public final class DbBroadcastPublisher implements Publisher {
     private final boolean isPrivate;
     private final IntFunction<List<String>> subTopicsOfDriver;
 
-    public DbBroadcastPublisher(String jdbcUrl, String user, String password, String event, boolean isPrivate,
-            IntFunction<List<String>> subTopicsOfDriver, int threads) throws SQLException {
-        this.pool = new JdbcPool(jdbcUrl, user, password, threads, "publisher-db-broadcast");
+    public DbBroadcastPublisher(JdbcSettings jdbc, String event, boolean isPrivate,
+            IntFunction<List<String>> subTopicsOfDriver) throws SQLException {
+        this.pool = new JdbcPool(jdbc, "publisher-db-broadcast");
         this.event = event;
         this.isPrivate = isPrivate;
         this.subTopicsOfDriver = subTopicsOfDriver;
@@ -44,6 +44,16 @@ public final class DbBroadcastPublisher implements Publisher {
     @Override
     public String via() {
         return "db-broadcast";
+    }
+
+    @Override
+    public long failures() {
+        return pool.failures();
+    }
+
+    @Override
+    public int connections() {
+        return pool.connections();
     }
 
     @Override

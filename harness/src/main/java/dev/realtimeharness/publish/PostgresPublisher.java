@@ -11,8 +11,8 @@ import java.util.regex.Pattern;
 
 /**
  * Publishes a probe as an INSERT into the orders table for the probe's driver, with the probe id in the probe
- * column (default {@code orders.notes}). Runs on its own small pool, one JDBC connection per thread, autocommit,
- * so each probe is one committed transaction and one change on the replication stream.
+ * column (default {@code orders.notes}). Runs on its own pool ({@link JdbcPool}), one JDBC connection per thread,
+ * autocommit, so each probe is one committed transaction and one change on the replication stream.
  */
 public final class PostgresPublisher implements Publisher {
     private static final Pattern IDENT = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)?");
@@ -22,9 +22,9 @@ public final class PostgresPublisher implements Publisher {
     private final List<String> parameters;
     private final IntFunction<UUID> driverIds;
 
-    public PostgresPublisher(String jdbcUrl, String user, String password, String table, String probeColumn,
-            int threads, IntFunction<UUID> driverIds) throws SQLException {
-        this(jdbcUrl, user, password, defaultInsert(table, probeColumn), threads, driverIds);
+    public PostgresPublisher(JdbcSettings jdbc, String table, String probeColumn, IntFunction<UUID> driverIds)
+            throws SQLException {
+        this(jdbc, defaultInsert(table, probeColumn), driverIds);
     }
 
     /**
@@ -32,12 +32,12 @@ public final class PostgresPublisher implements Publisher {
      * {@code :probe} as text, {@code :driverId} untyped (so PostgreSQL infers uuid or text), {@code :driver} as an
      * integer, {@code :seq} as a bigint.
      */
-    public PostgresPublisher(String jdbcUrl, String user, String password, SqlTemplate statement, int threads,
-            IntFunction<UUID> driverIds) throws SQLException {
+    public PostgresPublisher(JdbcSettings jdbc, SqlTemplate statement, IntFunction<UUID> driverIds)
+            throws SQLException {
         this.sql = statement.jdbcSql();
         this.parameters = statement.parameters();
         this.driverIds = driverIds;
-        this.pool = new JdbcPool(jdbcUrl, user, password, threads, "publisher-postgres");
+        this.pool = new JdbcPool(jdbc, "publisher-postgres");
     }
 
     static SqlTemplate defaultInsert(String table, String probeColumn) {
@@ -52,6 +52,16 @@ public final class PostgresPublisher implements Publisher {
     @Override
     public String via() {
         return "postgres";
+    }
+
+    @Override
+    public long failures() {
+        return pool.failures();
+    }
+
+    @Override
+    public int connections() {
+        return pool.connections();
     }
 
     @Override

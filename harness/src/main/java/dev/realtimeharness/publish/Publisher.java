@@ -11,6 +11,16 @@ public interface Publisher extends AutoCloseable {
     /** The name used in the report ("postgres", "broadcast", ...). */
     String via();
 
+    /** Probes this publisher failed to send (also reported one by one through {@link Outcome#failed}). */
+    default long failures() {
+        return 0;
+    }
+
+    /** Its connections to the target (JDBC connections, sockets), 0 when it does not keep any of its own. */
+    default int connections() {
+        return 0;
+    }
+
     @Override
     void close();
 

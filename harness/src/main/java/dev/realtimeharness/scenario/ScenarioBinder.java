@@ -27,7 +27,8 @@ final class ScenarioBinder {
     static final List<String> CHANGE_KEYS = List.of("event", "schema", "table", "filter");
     static final List<String> BROADCAST_KEYS = List.of("self", "ack");
     static final List<String> PRESENCE_KEYS = List.of("enabled", "track");
-    static final List<String> PUBLISH_KEYS = List.of("via", "messages", "rate", "table", "probeColumn", "sql", "event");
+    static final List<String> PUBLISH_KEYS = List.of("via", "messages", "rate", "table", "probeColumn", "sql", "event",
+            "connections");
     static final List<String> LIMIT_KEYS = List.of("maxConcurrentUsers", "maxEventsPerSecond", "maxJoinsPerSecond",
             "maxChannelsPerClient");
     static final List<String> RAMP_KEYS = List.of("connectRate", "joinRate");
@@ -36,6 +37,8 @@ final class ScenarioBinder {
             "disconnectRatio", "rejectJoinRatio", "limits", "connectErrorDelay", "joinErrorDelay");
 
     static final long MAX_SUBSCRIPTIONS = Integer.MAX_VALUE - 8;
+    // PostgreSQL's default max_connections is 100; more publisher connections than that cannot all open.
+    private static final long MAX_PUBLISH_CONNECTIONS = 500;
     private static final Duration MIN_HEARTBEAT = Duration.ofSeconds(1);
     private static final List<String> EVENTS = List.of("*", "INSERT", "UPDATE", "DELETE");
     private static final Pattern IDENT = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
@@ -239,11 +242,15 @@ final class ScenarioBinder {
         if (event.isBlank() || event.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 255) {
             throw origins.error(path(at, "event"), "must be 1 to 255 bytes, got '" + event + "'");
         }
+        Integer connections = null;
+        if (child(node, "connections") != null) {
+            connections = (int) fields.integer(at, node, "connections", 0, 1, MAX_PUBLISH_CONNECTIONS);
+        }
         // A custom statement may write any table; the subscription check only applies to the default INSERT.
         if (via == PublishVia.POSTGRES && sql == null) {
             checkSubscribed(at, node, channel, table);
         }
-        return new PublishConfig(via, messages, rate, table, probeColumn, sql, event);
+        return new PublishConfig(via, messages, rate, table, probeColumn, sql, event, connections);
     }
 
     // Publishing rows nobody subscribed to would report every probe lost; say so before the run instead.

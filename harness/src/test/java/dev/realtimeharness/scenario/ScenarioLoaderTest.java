@@ -142,6 +142,15 @@ class ScenarioLoaderTest {
     }
 
     @Test
+    void publishConnectionsIsOptionalAndMustBePositive() throws Exception {
+        assertThat(ScenarioLoader.load(write(MINIMAL), List.of()).publish().connections()).isNull();
+        assertThat(ScenarioLoader.load(write(MINIMAL), List.of("publish.connections=12")).publish().connections())
+                .isEqualTo(12);
+        ScenarioException e = error(MINIMAL.replace("  rate: 10/s\n", "  rate: 10/s\n  connections: 0\n"));
+        assertThat(e.getMessage()).contains("publish.connections");
+    }
+
+    @Test
     void zeroDrainTimeoutIsRejected() throws Exception {
         ScenarioException e = error(MINIMAL + "drainTimeout: 0ms\n");
 
@@ -200,7 +209,7 @@ class ScenarioLoaderTest {
         assertThat(e.line()).isEqualTo(6);
         assertThat(e.field()).isEqualTo("publish.rat");
         assertThat(e.getMessage()).isEqualTo(
-                e.file() + ":6: field 'publish.rat': unknown key (allowed: via, messages, rate, table, probeColumn, sql, event)");
+                e.file() + ":6: field 'publish.rat': unknown key (allowed: via, messages, rate, table, probeColumn, sql, event, connections)");
     }
 
     @Test
@@ -481,7 +490,7 @@ class ScenarioLoaderTest {
         assertThat(e.line()).isZero();
         assertThat(e.field()).isEqualTo("publish.rat");
         assertThat(e.getMessage()).isEqualTo(e.file() + ": --set publish.rat=200/s: field 'publish.rat': "
-                + "unknown key (allowed: via, messages, rate, table, probeColumn, sql, event)");
+                + "unknown key (allowed: via, messages, rate, table, probeColumn, sql, event, connections)");
 
         ScenarioException section = error(CONTRACT_EXAMPLE, "nosuch.thing=1");
         assertThat(section.field()).isEqualTo("nosuch");
