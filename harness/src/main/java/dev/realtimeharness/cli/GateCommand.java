@@ -18,7 +18,9 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "gate", mixinStandardHelpOptions = true,
         description = "Re-evaluate a finished run against its own gate or other limits: latency from its"
-                + " latency.hlog, counts from its summary.json. Exit 0 when every check passes, 1 when one fails.")
+                + " latency.hlog, counts from its summary.json. Exit 0 when every check passes, 1 when one fails,"
+                + " 3 when the run did not finish (incomplete run: no end time in run.json or no verdict in"
+                + " summary.json, as after SIGKILL) unless --allow-incomplete.")
 final class GateCommand implements Callable<Integer> {
 
     // Where this command prints: the streams given to Main.execute.
@@ -34,6 +36,11 @@ final class GateCommand implements Callable<Integer> {
 
     @Option(names = "--junit", paramLabel = "FILE", description = "also write the checks as JUnit XML to FILE")
     Path junit;
+
+    @Option(names = "--allow-incomplete",
+            description = "gate a run that did not finish anyway: the deliveries it was still waiting for"
+                    + " (expectedDeliveries - delivered - lost in summary.json) count as lost")
+    boolean allowIncomplete;
 
     @Override
     public Integer call() {
@@ -58,7 +65,22 @@ final class GateCommand implements Callable<Integer> {
             }
         }
         try {
-            Regate.Result r = Regate.evaluate(runDir, overrides);
+            // A killed run leaves files that look finished up to its last second: judging it could pass a run that
+            // never drained (deliveries still in flight are neither delivered nor lost yet).
+            List<String> missing = Regate.unfinished(runDir);
+            if (!missing.isEmpty() && !allowIncomplete) {
+                main.err().println("harness: " + runDir + ": incomplete run: " + String.join(", ", missing)
+                        + "; the run did not finish (killed, or still running), and gate judges finished runs only."
+                        + " Use --allow-incomplete to gate it anyway, counting the deliveries still pending as lost");
+                return ExitCodes.NOT_RUN;
+            }
+            Regate.Result r = missing.isEmpty() ? Regate.evaluate(runDir, overrides)
+                    : Regate.evaluateIncomplete(runDir, overrides);
+            if (!missing.isEmpty()) {
+                main.out().println(runDir + ": incomplete run (" + String.join(", ", missing) + "); --allow-incomplete:"
+                        + " " + r.pendingCountedAsLost() + " deliveries still pending counted as lost (messages.lost "
+                        + r.summary().messages().lost() + ")");
+            }
             if (r.limits().isEmpty()) {
                 main.err().println("harness: " + runDir + ": the run has no gate and none was given (--set gate.KEY=V)");
                 return ExitCodes.BAD_INPUT;

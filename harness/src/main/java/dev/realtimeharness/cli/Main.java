@@ -16,7 +16,8 @@ import picocli.CommandLine.Command;
             "0:the run finished and every gate check passed",
             "1:the run finished and at least one gate check failed",
             "2:bad input (unknown command or flag, invalid scenario, missing credentials)",
-            "3:the run could not be carried out (target unreachable, every connection refused, target failed)",
+            "3:the run could not be carried out (target unreachable, every connection refused, target failed);"
+                + " gate: the run never finished",
             "4:interrupted or aborted early; partial results are written"})
 public final class Main implements Runnable {
 

@@ -46,6 +46,23 @@ public final class ProductionGuard {
                 + ")";
     }
 
+    /**
+     * {@link #check} for every host a database URL can reach (its host list and the query parameters that replace
+     * it, see {@link DbUrl#reachableHosts()}): null when all may be used, otherwise the message for the first that
+     * may not, naming where in the URL it is ({@code --db-url (query parameter host=): host ...}).
+     */
+    public static String checkDatabase(String what, DbUrl db, Collection<String> allowHosts,
+            Collection<String> scenarioAllowedHosts, String scenarioFile) {
+        for (DbUrl.Host h : db.reachableHosts()) {
+            String where = DbUrl.HOST_PART.equals(h.from()) ? what : what + " (" + h.from() + ")";
+            String refused = check(where, h.name(), allowHosts, scenarioAllowedHosts, scenarioFile);
+            if (refused != null) {
+                return refused;
+            }
+        }
+        return null;
+    }
+
     private static boolean named(String host, Collection<String> hosts) {
         if (hosts == null || host == null) {
             return false;

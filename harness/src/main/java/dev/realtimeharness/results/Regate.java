@@ -1,25 +1,57 @@
 package dev.realtimeharness.results;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.realtimeharness.gate.Gate;
 import dev.realtimeharness.gate.Verdict;
 import dev.realtimeharness.metrics.Metric;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * Re-evaluates a finished run: the latency figures are recomputed from {@code latency.hlog} (HdrHistogram's own
  * reader), the counts come from {@code summary.json}, and the limits are the ones the run was gated with
- * ({@code run.json}'s scenario gate) unless others are given.
+ * ({@code run.json}'s scenario gate) unless others are given. A run that did not finish (killed with SIGKILL, the
+ * machine lost, still running) is told apart by {@link #unfinished}: its files are written as it goes, so they hold
+ * counts up to its last second, but no end time, no verdict, and deliveries still pending that were never counted.
  */
 public final class Regate {
     private Regate() {
     }
 
-    public record Result(Summary summary, Verdict verdict, Map<String, Double> limits) {
+    /**
+     * @param pendingCountedAsLost deliveries an unfinished run was still waiting for, added to {@code messages.lost}
+     *                             ({@link #evaluateIncomplete}); 0 for a finished run
+     */
+    public record Result(Summary summary, Verdict verdict, Map<String, Double> limits, long pendingCountedAsLost) {
+    }
+
+    /**
+     * What shows that the run did not finish, one phrase each; empty for a finished run. The end time is run.json's
+     * {@code endedAt}, written only when the run ends (summary.json's is rewritten every few seconds while the run
+     * goes on, so it proves nothing); summary.json's when there is no run.json. The verdict is summary.json's
+     * {@code gate}, null until the run's gate was evaluated at its end.
+     */
+    public static List<String> unfinished(Path runDir) throws IOException {
+        List<String> missing = new ArrayList<>();
+        Path runJson = runDir.resolve("run.json");
+        if (Files.exists(runJson)) {
+            if (!hasText(Json.mapper().readTree(runJson.toFile()).get("endedAt"))) {
+                missing.add("no end time (run.json endedAt is null)");
+            }
+        } else if (!hasText(summaryTree(runDir).get("endedAt"))) {
+            missing.add("no end time (summary.json endedAt is null, and there is no run.json)");
+        }
+        JsonNode gate = summaryTree(runDir).get("gate");
+        if (gate == null || gate.isNull()) {
+            missing.add("no verdict (summary.json gate is null)");
+        }
+        return missing;
     }
 
     /** The run's own gate limits, from run.json (in file order). */
@@ -36,7 +68,10 @@ public final class Regate {
 
     /** The run's summary with its latency statistics recomputed from the hlog (when there is one). */
     public static Summary recompute(Path runDir) throws IOException {
-        Summary s = SummaryReader.read(runDir.resolve("summary.json"));
+        return withHlogLatency(runDir, SummaryReader.read(runDir.resolve("summary.json")));
+    }
+
+    private static Summary withHlogLatency(Path runDir, Summary s) throws IOException {
         Path hlog = runDir.resolve("latency.hlog");
         if (!Files.exists(hlog)) {
             return s;
@@ -53,10 +88,45 @@ public final class Regate {
     }
 
     public static Result evaluate(Path runDir, Map<String, Double> overrides) throws IOException {
+        return evaluate(runDir, overrides, recompute(runDir), 0);
+    }
+
+    /**
+     * {@link #evaluate} for a run that did not finish: the deliveries it was still waiting for when it stopped
+     * ({@code expectedDeliveries - delivered - lost} of summary.json) count as lost, as the run's own drain would have
+     * counted them once their drain timeout passed. Without that, a run killed with deliveries in flight would pass
+     * {@code messages.lost: 0}.
+     */
+    public static Result evaluateIncomplete(Path runDir, Map<String, Double> overrides) throws IOException {
+        ObjectNode tree = summaryTree(runDir);
+        JsonNode m = tree.path("messages");
+        long pending = Math.max(0, m.path("expectedDeliveries").asLong() - m.path("delivered").asLong()
+                - m.path("lost").asLong());
+        if (pending > 0) {
+            // Through the JSON tree, so that every other figure of summary.json stays exactly as written.
+            ((ObjectNode) m).put("lost", m.path("lost").asLong() + pending);
+        }
+        Summary s = withHlogLatency(runDir, Json.mapper().treeToValue(tree, Summary.class));
+        return evaluate(runDir, overrides, s, pending);
+    }
+
+    private static Result evaluate(Path runDir, Map<String, Double> overrides, Summary s, long pending)
+            throws IOException {
         Map<String, Double> limits = recordedLimits(runDir);
         limits.putAll(overrides);
-        Summary s = recompute(runDir);
         Verdict v = Gate.evaluate(limits, s);
-        return new Result(s.withGate(v), v, limits);
+        return new Result(s.withGate(v), v, limits, pending);
+    }
+
+    private static ObjectNode summaryTree(Path runDir) throws IOException {
+        JsonNode tree = Json.mapper().readTree(runDir.resolve("summary.json").toFile());
+        if (!(tree instanceof ObjectNode o)) {
+            throw new IOException(runDir.resolve("summary.json") + ": not a JSON object");
+        }
+        return o;
+    }
+
+    private static boolean hasText(JsonNode n) {
+        return n != null && !n.isNull() && !n.asText().isBlank();
     }
 }

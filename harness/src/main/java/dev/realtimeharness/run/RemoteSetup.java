@@ -85,7 +85,7 @@ record RemoteSetup(RemoteTarget target, List<String> tokens, String jwtSecret, D
                 // The message never quotes the URL: it carries the password.
                 throw new IllegalArgumentException("--db-url (or DATABASE_URL): " + e.getMessage());
             }
-            String dbRefused = ProductionGuard.check("--db-url", db.hostName(), o.allowHosts(), s.allowedHosts(),
+            String dbRefused = ProductionGuard.checkDatabase("--db-url", db, o.allowHosts(), s.allowedHosts(),
                     scenarioFile);
             if (dbRefused != null) {
                 throw new IllegalArgumentException(dbRefused);

@@ -77,7 +77,7 @@ public final class Run {
             try {
                 DbUrl db = DbUrl.parse(options.historyDb());
                 // The history database is written, not loaded, but a typo must not write into production either.
-                String refused = ProductionGuard.check("--history-db", db.hostName(), options.remote().allowHosts(),
+                String refused = ProductionGuard.checkDatabase("--history-db", db, options.remote().allowHosts(),
                         scenario.allowedHosts(), String.valueOf(scenario.source()));
                 if (refused != null) {
                     err.println("harness: " + refused);
