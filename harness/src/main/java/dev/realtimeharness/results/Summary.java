@@ -1,9 +1,11 @@
 package dev.realtimeharness.results;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.realtimeharness.gate.Figures;
 import dev.realtimeharness.gate.Verdict;
 import dev.realtimeharness.metrics.ProbeLedger;
 import dev.realtimeharness.metrics.RunCounters;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.HdrHistogram.Histogram;
@@ -180,9 +182,28 @@ public record Summary(
 
     /**
      * The harness's own health: {@code heapMaxBytes} is the highest heap use seen, {@code cpuMaxRatio} the
-     * highest process CPU ratio (of the whole machine), {@code hiccupP99} the hiccup meter's p99 in ms.
+     * highest process CPU ratio (of the whole machine), {@code hiccupP99} and {@code hiccupMax} the hiccup meter's
+     * p99 and max in ms, {@code threadCpuMaxRatio} the highest share of one core a hot harness thread used in a
+     * second ({@code threadCpuMaxName}), {@code saturatedBy} one line per saturation rule that tripped, with its
+     * numbers. The last four are null in summaries written before they existed (and are then left out).
      */
-    public record HarnessStats(long heapMaxBytes, double cpuMaxRatio, double hiccupP99, boolean saturated) {
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record HarnessStats(long heapMaxBytes, double cpuMaxRatio, double hiccupP99, boolean saturated,
+                               Double hiccupMax, Double threadCpuMaxRatio, String threadCpuMaxName,
+                               List<String> saturatedBy) {
+        public HarnessStats {
+            saturatedBy = saturatedBy == null ? null : List.copyOf(saturatedBy);
+        }
+
+        /** Without the per-thread and stall figures (older callers, fixtures). */
+        public HarnessStats(long heapMaxBytes, double cpuMaxRatio, double hiccupP99, boolean saturated) {
+            this(heapMaxBytes, cpuMaxRatio, hiccupP99, saturated, null, null, null, null);
+        }
+
+        /** Why the harness was saturated, "; "-joined; "" when not saturated or the summary does not say. */
+        public String saturatedReason() {
+            return saturatedBy == null ? "" : String.join("; ", saturatedBy);
+        }
     }
 
     /**
