@@ -114,6 +114,16 @@ public record Summary(
         return channels.joined();
     }
 
+    @Override
+    public boolean harnessSaturated() {
+        return harness != null && harness.saturated();
+    }
+
+    @Override
+    public String harnessSaturatedBy() {
+        return harness == null ? "" : harness.saturatedReason();
+    }
+
     /** {@code successRatio} is succeeded / attempted, 0.0 when nothing was attempted. */
     public record Connections(long attempted, long succeeded, long failed, double successRatio, long reconnects) {
         public static Connections of(long attempted, long succeeded, long failed, long reconnects) {
