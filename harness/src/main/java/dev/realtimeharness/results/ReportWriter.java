@@ -105,6 +105,9 @@ public final class ReportWriter {
         pct(h, "join", s.joinLatency());
         pct(h, "ready", s.readyLatency());
         pct(h, "connect", s.connectLatency());
+        if (s.publisher() != null && s.publisher().lag() != null) {
+            pct(h, "publisher lag (send − due)", s.publisher().lag());
+        }
         h.append("</table>");
 
         List<Histogram> lat = intervals.getOrDefault(Metric.PUB_TO_RECV.tag(), List.of());

@@ -33,7 +33,17 @@ public record Summary(
         HarnessStats harness,
         Errors errors,
         Memory memory,
-        Verdict gate) implements Figures {
+        Verdict gate,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Publisher publisher) implements Figures {
+
+    /** Without publisher figures (summaries written before they existed, older callers). */
+    public Summary(String runId, String scenario, String target, String startedAt, String endedAt, int drivers,
+            int channelsPerDriver, Connections connections, Channels channels, Messages messages, LatencyStats latency,
+            LatencyStats latencyRaw, LatencyStats joinLatency, LatencyStats readyLatency, LatencyStats connectLatency,
+            HarnessStats harness, Errors errors, Memory memory, Verdict gate) {
+        this(runId, scenario, target, startedAt, endedAt, drivers, channelsPerDriver, connections, channels, messages,
+                latency, latencyRaw, joinLatency, readyLatency, connectLatency, harness, errors, memory, gate, null);
+    }
 
     /** Without memory figures (older callers, fixtures). */
     public Summary(String runId, String scenario, String target, String startedAt, String endedAt, int drivers,
@@ -41,13 +51,13 @@ public record Summary(
             LatencyStats latencyRaw, LatencyStats joinLatency, LatencyStats readyLatency, LatencyStats connectLatency,
             HarnessStats harness, Errors errors, Verdict gate) {
         this(runId, scenario, target, startedAt, endedAt, drivers, channelsPerDriver, connections, channels, messages,
-                latency, latencyRaw, joinLatency, readyLatency, connectLatency, harness, errors, null, gate);
+                latency, latencyRaw, joinLatency, readyLatency, connectLatency, harness, errors, null, gate, null);
     }
 
     public Summary withGate(Verdict verdict) {
         return new Summary(runId, scenario, target, startedAt, endedAt, drivers, channelsPerDriver, connections,
                 channels, messages, latency, latencyRaw, joinLatency, readyLatency, connectLatency, harness, errors,
-                memory, verdict);
+                memory, verdict, publisher);
     }
 
     // What the gate judges (Figures): the same numbers as the fields above, by gate-key name.
@@ -224,6 +234,13 @@ public record Summary(
      */
     public record Memory(long harnessHeapMaxBytes, long harnessHeapLimitBytes, boolean standInInHarnessJvm,
                          long postgresRssMaxBytes) {
+    }
+
+    /**
+     * The publisher's own figures: {@code lag} is send − due time (how far the publisher ran behind the open-model
+     * schedule), in milliseconds, from the hlog's {@code publish-lag} histograms.
+     */
+    public record Publisher(LatencyStats lag) {
     }
 
     /** Frames that could not be parsed. */

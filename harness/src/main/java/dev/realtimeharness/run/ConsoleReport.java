@@ -36,6 +36,10 @@ final class ConsoleReport {
         row(out, "join", s.joinLatency());
         row(out, "ready", s.readyLatency());
         row(out, "connect", s.connectLatency());
+        if (s.publisher() != null && s.publisher().lag() != null) {
+            // The publisher's own lag behind the schedule: a due-time latency includes it.
+            row(out, "publish-lag", s.publisher().lag());
+        }
         Summary.HarnessStats h = s.harness();
         out.printf("harness      heap max %d MiB, cpu max %.0f%%, hiccup p99 %.3f ms%s%s%n",
                 h.heapMaxBytes() >> 20, 100 * h.cpuMaxRatio(), h.hiccupP99(),

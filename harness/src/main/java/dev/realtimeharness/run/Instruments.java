@@ -64,6 +64,6 @@ final class Instruments {
                 new Summary.Errors(counters.protocolErrors()),
                 new Summary.Memory(watchdog.maxHeapUsedBytes(), watchdog.heapLimitBytes(), localClock,
                         pgMemory.maxBytes()),
-                null);
+                null, new Summary.Publisher(Summary.LatencyStats.of(recorders.cumulative(Metric.PUBLISH_LAG))));
     }
 }

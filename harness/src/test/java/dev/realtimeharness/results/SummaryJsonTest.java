@@ -75,6 +75,39 @@ class SummaryJsonTest {
     }
 
     @Test
+    void publisherLagIsWrittenWithTheLatencyKeysAndReadBack() throws Exception {
+        Summary s = SummaryFixtures.t030(10);
+        LatencyStats lag = new LatencyStats(1_000, 0.001, 0.2, 0.05, 0.3, 0.5, 2.0, 9.5, 12.0);
+        Summary summary = new Summary(s.runId(), s.scenario(), s.target(), s.startedAt(), s.endedAt(), s.drivers(),
+                s.channelsPerDriver(), s.connections(), s.channels(), s.messages(), s.latency(), s.latencyRaw(),
+                s.joinLatency(), s.readyLatency(), s.connectLatency(), s.harness(), s.errors(), null, null,
+                new Summary.Publisher(lag));
+        Path file = dir.resolve("summary.json");
+
+        SummaryWriter.write(file, summary);
+        JsonNode root = Json.mapper().readTree(file.toFile());
+
+        assertThat(keys(root.get("publisher"))).containsExactly("lag");
+        assertThat(keys(root.get("publisher").get("lag")))
+                .containsExactly("count", "min", "mean", "p50", "p90", "p95", "p99", "p999", "max");
+        assertThat(SummaryReader.read(file).publisher().lag()).isEqualTo(lag);
+    }
+
+    @Test
+    void summaryWithoutPublisherOrNewHarnessFieldsReadsAndLeavesThemOut() throws Exception {
+        Path file = dir.resolve("summary.json");
+        SummaryWriter.write(file, SummaryFixtures.t030(10));
+
+        Summary read = SummaryReader.read(file);
+        JsonNode root = Json.mapper().readTree(SummaryWriter.toJson(read));
+
+        assertThat(read.publisher()).isNull();
+        assertThat(read.harness().saturatedBy()).isNull();
+        assertThat(root.has("publisher")).isFalse();
+        assertThat(keys(root.get("harness"))).containsExactly("heapMaxBytes", "cpuMaxRatio", "hiccupP99", "saturated");
+    }
+
+    @Test
     void gateIsNullBeforeEvaluation() throws Exception {
         JsonNode root = Json.mapper().readTree(SummaryWriter.toJson(SummaryFixtures.t030(10)));
 
