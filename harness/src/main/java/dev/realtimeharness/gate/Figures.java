@@ -32,6 +32,12 @@ public interface Figures {
 
     long channelsJoined();
 
+    /** Whether the harness itself was saturated (its CPU, one of its hot threads, or its own stalls). */
+    boolean harnessSaturated();
+
+    /** Why the harness was saturated, with the numbers ("thread fleet-3-1 at 98 % of a core for 4 s"); "" if unknown. */
+    String harnessSaturatedBy();
+
     /** A latency metric's statistics, in milliseconds. */
     interface LatencyFigures {
         long count();

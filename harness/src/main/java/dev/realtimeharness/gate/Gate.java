@@ -18,7 +18,8 @@ import java.util.function.ToDoubleFunction;
  * actual ≤ limit; a latency with no samples fails, since nothing was measured); {@code messages.lost},
  * {@code messages.duplicated}, {@code messages.outOfOrder}, {@code errors.protocol} (counts, pass when
  * actual ≤ limit); {@code connections.successRatio}, {@code channels.successRatio},
- * {@code messages.deliveredRatio} (pass when actual ≥ limit; with zero attempts the ratio is 0.0).
+ * {@code messages.deliveredRatio} (pass when actual ≥ limit; with zero attempts the ratio is 0.0);
+ * {@code harness.saturated} (a flag: actual 1 when the harness was saturated, limit {@code false} = 0 fails it).
  */
 public final class Gate {
 
@@ -58,6 +59,12 @@ public final class Gate {
                 double actual = ratio(key, summary);
                 yield new Check(key, limit, actual, actual >= limit);
             }
+            case FLAG -> {
+                boolean happened = flag(key, summary);
+                String why = happened && key.equals("harness.saturated") ? summary.harnessSaturatedBy() : "";
+                yield new Check(key, limit, happened ? 1.0 : 0.0, (happened ? 1.0 : 0.0) <= limit,
+                        why.isEmpty() ? null : why);
+            }
         };
     }
 
@@ -95,6 +102,13 @@ public final class Gate {
         };
     }
 
+    private static boolean flag(String key, Figures summary) {
+        return switch (key) {
+            case "harness.saturated" -> summary.harnessSaturated();
+            default -> throw new IllegalStateException("gate key '" + key + "' is in GateKeys but not evaluated");
+        };
+    }
+
     private static double ratio(long numerator, long denominator) {
         return denominator == 0 ? 0.0 : (double) numerator / denominator;
     }
@@ -111,7 +125,19 @@ public final class Gate {
                     : millis(check.actual()) + (check.passed() ? " <= limit " : " > limit ") + millis(check.limit());
             case COUNT_MAX -> plain(check.actual()) + (check.passed() ? " <= " : " > ") + plain(check.limit());
             case RATIO_MIN -> ratio4(check.actual()) + (check.passed() ? " >= " : " < ") + ratio4(check.limit());
+            case FLAG -> flag(check);
         };
+    }
+
+    // Only harness.saturated is a flag so far; its FAIL line must blame the harness, not the target.
+    private static String flag(Check check) {
+        boolean happened = check.actual() > 0;
+        if (!happened) {
+            return "the harness was not saturated";
+        }
+        String by = check.detail() == null || check.detail().isEmpty() ? "" : " (" + check.detail() + ")";
+        return "the harness itself was saturated" + by + "; latency figures include its own delay"
+                + (check.passed() ? " (allowed by the limit true)" : "");
     }
 
     private static String millis(double value) {

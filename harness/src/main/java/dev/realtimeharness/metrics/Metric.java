@@ -12,7 +12,9 @@ public enum Metric {
     READY("ready"),
     HEARTBEAT_RTT("heartbeat-rtt"),
     /** database commit_timestamp → receive; only when the clocks are known to agree. */
-    COMMIT_TO_RECV("commit-to-recv");
+    COMMIT_TO_RECV("commit-to-recv"),
+    /** the publisher's send − due time: how far behind the open-model schedule it ran (the harness's own lag). */
+    PUBLISH_LAG("publish-lag");
 
     private final String tag;
 

@@ -84,7 +84,7 @@ public final class Regate {
                 Summary.LatencyStats.of(t.total(Metric.JOIN.tag())),
                 Summary.LatencyStats.of(t.total(Metric.READY.tag())),
                 Summary.LatencyStats.of(t.total(Metric.CONNECT.tag())),
-                s.harness(), s.errors(), s.memory(), s.gate());
+                s.harness(), s.errors(), s.memory(), s.gate(), s.publisher());
     }
 
     public static Result evaluate(Path runDir, Map<String, Double> overrides) throws IOException {

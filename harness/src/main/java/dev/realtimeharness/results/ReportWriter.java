@@ -70,7 +70,9 @@ public final class ReportWriter {
             h.append("<p class=\"warn\"><b>The harness was saturated</b> (CPU or its own pauses): the latency figures "
                     + "include the harness's delay. Hiccup p99 ").append(fmt(s.harness().hiccupP99()))
                     .append(" ms, CPU max ").append(String.format(Locale.ROOT, "%.0f%%", 100 * s.harness().cpuMaxRatio()))
-                    .append(".</p>");
+                    .append(".").append(s.harness().saturatedReason().isEmpty() ? ""
+                            : " Why: " + Comparison.esc(s.harness().saturatedReason()) + ".")
+                    .append("</p>");
         }
 
         h.append("<h2>Gate</h2><table><tr><th>check</th><th>limit</th><th>actual</th><th></th></tr>");
@@ -103,6 +105,9 @@ public final class ReportWriter {
         pct(h, "join", s.joinLatency());
         pct(h, "ready", s.readyLatency());
         pct(h, "connect", s.connectLatency());
+        if (s.publisher() != null && s.publisher().lag() != null) {
+            pct(h, "publisher lag (send − due)", s.publisher().lag());
+        }
         h.append("</table>");
 
         List<Histogram> lat = intervals.getOrDefault(Metric.PUB_TO_RECV.tag(), List.of());

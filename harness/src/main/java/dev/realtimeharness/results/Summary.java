@@ -1,9 +1,11 @@
 package dev.realtimeharness.results;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.realtimeharness.gate.Figures;
 import dev.realtimeharness.gate.Verdict;
 import dev.realtimeharness.metrics.ProbeLedger;
 import dev.realtimeharness.metrics.RunCounters;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.HdrHistogram.Histogram;
@@ -31,7 +33,17 @@ public record Summary(
         HarnessStats harness,
         Errors errors,
         Memory memory,
-        Verdict gate) implements Figures {
+        Verdict gate,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Publisher publisher) implements Figures {
+
+    /** Without publisher figures (summaries written before they existed, older callers). */
+    public Summary(String runId, String scenario, String target, String startedAt, String endedAt, int drivers,
+            int channelsPerDriver, Connections connections, Channels channels, Messages messages, LatencyStats latency,
+            LatencyStats latencyRaw, LatencyStats joinLatency, LatencyStats readyLatency, LatencyStats connectLatency,
+            HarnessStats harness, Errors errors, Memory memory, Verdict gate) {
+        this(runId, scenario, target, startedAt, endedAt, drivers, channelsPerDriver, connections, channels, messages,
+                latency, latencyRaw, joinLatency, readyLatency, connectLatency, harness, errors, memory, gate, null);
+    }
 
     /** Without memory figures (older callers, fixtures). */
     public Summary(String runId, String scenario, String target, String startedAt, String endedAt, int drivers,
@@ -39,13 +51,13 @@ public record Summary(
             LatencyStats latencyRaw, LatencyStats joinLatency, LatencyStats readyLatency, LatencyStats connectLatency,
             HarnessStats harness, Errors errors, Verdict gate) {
         this(runId, scenario, target, startedAt, endedAt, drivers, channelsPerDriver, connections, channels, messages,
-                latency, latencyRaw, joinLatency, readyLatency, connectLatency, harness, errors, null, gate);
+                latency, latencyRaw, joinLatency, readyLatency, connectLatency, harness, errors, null, gate, null);
     }
 
     public Summary withGate(Verdict verdict) {
         return new Summary(runId, scenario, target, startedAt, endedAt, drivers, channelsPerDriver, connections,
                 channels, messages, latency, latencyRaw, joinLatency, readyLatency, connectLatency, harness, errors,
-                memory, verdict);
+                memory, verdict, publisher);
     }
 
     // What the gate judges (Figures): the same numbers as the fields above, by gate-key name.
@@ -110,6 +122,16 @@ public record Summary(
     @Override
     public long channelsJoined() {
         return channels.joined();
+    }
+
+    @Override
+    public boolean harnessSaturated() {
+        return harness != null && harness.saturated();
+    }
+
+    @Override
+    public String harnessSaturatedBy() {
+        return harness == null ? "" : harness.saturatedReason();
     }
 
     /** {@code successRatio} is succeeded / attempted, 0.0 when nothing was attempted. */
@@ -180,9 +202,28 @@ public record Summary(
 
     /**
      * The harness's own health: {@code heapMaxBytes} is the highest heap use seen, {@code cpuMaxRatio} the
-     * highest process CPU ratio (of the whole machine), {@code hiccupP99} the hiccup meter's p99 in ms.
+     * highest process CPU ratio (of the whole machine), {@code hiccupP99} and {@code hiccupMax} the hiccup meter's
+     * p99 and max in ms, {@code threadCpuMaxRatio} the highest share of one core a hot harness thread used in a
+     * second ({@code threadCpuMaxName}), {@code saturatedBy} one line per saturation rule that tripped, with its
+     * numbers. The last four are null in summaries written before they existed (and are then left out).
      */
-    public record HarnessStats(long heapMaxBytes, double cpuMaxRatio, double hiccupP99, boolean saturated) {
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record HarnessStats(long heapMaxBytes, double cpuMaxRatio, double hiccupP99, boolean saturated,
+                               Double hiccupMax, Double threadCpuMaxRatio, String threadCpuMaxName,
+                               List<String> saturatedBy) {
+        public HarnessStats {
+            saturatedBy = saturatedBy == null ? null : List.copyOf(saturatedBy);
+        }
+
+        /** Without the per-thread and stall figures (older callers, fixtures). */
+        public HarnessStats(long heapMaxBytes, double cpuMaxRatio, double hiccupP99, boolean saturated) {
+            this(heapMaxBytes, cpuMaxRatio, hiccupP99, saturated, null, null, null, null);
+        }
+
+        /** Why the harness was saturated, "; "-joined; "" when not saturated or the summary does not say. */
+        public String saturatedReason() {
+            return saturatedBy == null ? "" : String.join("; ", saturatedBy);
+        }
     }
 
     /**
@@ -193,6 +234,13 @@ public record Summary(
      */
     public record Memory(long harnessHeapMaxBytes, long harnessHeapLimitBytes, boolean standInInHarnessJvm,
                          long postgresRssMaxBytes) {
+    }
+
+    /**
+     * The publisher's own figures: {@code lag} is send − due time (how far the publisher ran behind the open-model
+     * schedule), in milliseconds, from the hlog's {@code publish-lag} histograms.
+     */
+    public record Publisher(LatencyStats lag) {
     }
 
     /** Frames that could not be parsed. */

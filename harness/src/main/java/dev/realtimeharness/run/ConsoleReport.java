@@ -36,9 +36,20 @@ final class ConsoleReport {
         row(out, "join", s.joinLatency());
         row(out, "ready", s.readyLatency());
         row(out, "connect", s.connectLatency());
-        out.printf("harness      heap max %d MiB, cpu max %.0f%%, hiccup p99 %.3f ms%s%n",
-                s.harness().heapMaxBytes() >> 20, 100 * s.harness().cpuMaxRatio(), s.harness().hiccupP99(),
-                s.harness().saturated() ? "  WARNING: the harness was saturated; latencies include its own delay" : "");
+        if (s.publisher() != null && s.publisher().lag() != null) {
+            // The publisher's own lag behind the schedule: a due-time latency includes it.
+            row(out, "publish-lag", s.publisher().lag());
+        }
+        Summary.HarnessStats h = s.harness();
+        out.printf("harness      heap max %d MiB, cpu max %.0f%%, hiccup p99 %.3f ms%s%s%n",
+                h.heapMaxBytes() >> 20, 100 * h.cpuMaxRatio(), h.hiccupP99(),
+                h.hiccupMax() == null ? "" : String.format(" (max %.3f ms)", h.hiccupMax()),
+                h.threadCpuMaxName() == null ? "" : String.format(", busiest thread %s %.0f%% of a core",
+                        h.threadCpuMaxName(), 100 * h.threadCpuMaxRatio()));
+        if (h.saturated()) {
+            out.printf("             WARNING: the harness was saturated%s; latencies include its own delay%n",
+                    h.saturatedReason().isEmpty() ? "" : " (" + h.saturatedReason() + ")");
+        }
         if (s.memory() != null && s.memory().postgresRssMaxBytes() >= 0) {
             out.printf("memory       harness heap max %d MiB (the embedded stand-in included), PostgreSQL RSS max %d MiB%n",
                     s.memory().harnessHeapMaxBytes() >> 20, s.memory().postgresRssMaxBytes() >> 20);

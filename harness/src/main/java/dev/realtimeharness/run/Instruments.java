@@ -10,6 +10,7 @@ import dev.realtimeharness.metrics.RunCounters;
 import dev.realtimeharness.results.Summary;
 import dev.realtimeharness.scenario.Scenario;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -42,6 +43,14 @@ final class Instruments {
         return pgMemory;
     }
 
+    private Summary.HarnessStats harnessStats() {
+        List<String> saturatedBy = watchdog.saturatedBy();
+        return new Summary.HarnessStats(watchdog.maxHeapUsedBytes(), watchdog.maxCpuRatio(),
+                Summary.LatencyStats.roundMillis(hiccups.p99Millis()), !saturatedBy.isEmpty(),
+                Summary.LatencyStats.roundMillis(hiccups.maxMillis()),
+                Math.round(watchdog.maxThreadCpuRatio() * 1000) / 1000.0, watchdog.maxThreadName(), saturatedBy);
+    }
+
     /** The figures so far, as summary.json has them (without the gate's verdict). */
     Summary summarize(Scenario s, String runId, Instant startedAt, Instant endedAt, String targetName,
             boolean localClock) {
@@ -53,11 +62,10 @@ final class Instruments {
                 Summary.LatencyStats.of(recorders.cumulative(Metric.JOIN)),
                 Summary.LatencyStats.of(recorders.cumulative(Metric.READY)),
                 Summary.LatencyStats.of(recorders.cumulative(Metric.CONNECT)),
-                new Summary.HarnessStats(watchdog.maxHeapUsedBytes(), watchdog.maxCpuRatio(),
-                        Summary.LatencyStats.roundMillis(hiccups.p99Millis()), watchdog.saturated()),
+                harnessStats(),
                 new Summary.Errors(counters.protocolErrors()),
                 new Summary.Memory(watchdog.maxHeapUsedBytes(), watchdog.heapLimitBytes(), localClock,
                         pgMemory.maxBytes()),
-                null);
+                null, new Summary.Publisher(Summary.LatencyStats.of(recorders.cumulative(Metric.PUBLISH_LAG))));
     }
 }

@@ -313,7 +313,8 @@ public final class Measurement implements AutoCloseable {
      * (connecting and joining come before it, the drain after).
      */
     void publishAndDrain(BooleanSupplier stop, Dispatchers dispatchers) throws InterruptedException, SQLException {
-        PublishPhase phase = PublishPhase.begin(scenario, runId, in.ledger, expectations, in.publishFailures);
+        PublishPhase phase = PublishPhase.begin(scenario, runId, in.ledger, expectations, in.publishFailures,
+                in.recorders);
         Publishers.Endpoints endpoints = new Publishers.Endpoints(target.jdbcUrl(), target.user(), target.password(),
                 target.apikey(), restEndpoint);
         try (Publisher publisher = Publishers.open(scenario, endpoints, dispatchers, expectations::topicsOf,

@@ -1,5 +1,7 @@
 package dev.realtimeharness.run;
 
+import dev.realtimeharness.metrics.LatencyRecorders;
+import dev.realtimeharness.metrics.Metric;
 import dev.realtimeharness.metrics.ProbeLedger;
 import dev.realtimeharness.publish.OpenModelSchedule;
 import dev.realtimeharness.publish.Probe;
@@ -21,24 +23,26 @@ final class PublishPhase {
     private final ProbeLedger ledger;
     private final Expectations expectations;
     private final LongAdder publishFailures;
+    private final LatencyRecorders recorders;
     private final long endNanos;
     private final AtomicLong lastSendNanos = new AtomicLong(System.nanoTime());
     private PublishLoop loop;
 
     private PublishPhase(Scenario scenario, String runId, ProbeLedger ledger, Expectations expectations,
-            LongAdder publishFailures) {
+            LongAdder publishFailures, LatencyRecorders recorders) {
         this.scenario = scenario;
         this.runId = runId;
         this.ledger = ledger;
         this.expectations = expectations;
         this.publishFailures = publishFailures;
+        this.recorders = recorders;
         this.endNanos = System.nanoTime() + scenario.duration().toNanos();
     }
 
     /** The duration counts from now: call it before opening the publisher, as its connection time is included. */
     static PublishPhase begin(Scenario scenario, String runId, ProbeLedger ledger, Expectations expectations,
-            LongAdder publishFailures) {
-        return new PublishPhase(scenario, runId, ledger, expectations, publishFailures);
+            LongAdder publishFailures, LatencyRecorders recorders) {
+        return new PublishPhase(scenario, runId, ledger, expectations, publishFailures, recorders);
     }
 
     /** Publishes on its own thread until the schedule ends or {@code interrupted}; returns when it has stopped. */
@@ -48,6 +52,9 @@ final class PublishPhase {
             @Override
             public void sent(Probe probe, long sendNanos) {
                 ledger.markSent(probe.seq(), sendNanos);
+                // The harness's own lag behind its schedule: large values mean the publisher, not the target,
+                // delayed the probes (their due-time latency includes it).
+                recorders.recordNanos(Metric.PUBLISH_LAG, sendNanos - probe.dueNanos());
                 lastSendNanos.accumulateAndGet(sendNanos, Math::max);
             }
 

@@ -21,7 +21,12 @@ public final class GateKeys {
         /** A count; passes when actual ≤ limit. Written as a non-negative integer. */
         COUNT_MAX,
         /** A ratio in [0, 1]; passes when actual ≥ limit. Written as a number or a percentage ("99%"). */
-        RATIO_MIN
+        RATIO_MIN,
+        /**
+         * Something that must not happen: actual is 1 when it did, 0 when not; passes when actual ≤ limit. Written
+         * {@code false} (limit 0: must not happen) or {@code true} (limit 1: allowed, the check only reports it).
+         */
+        FLAG
     }
 
     public static final List<String> LATENCY_METRICS =
@@ -54,6 +59,7 @@ public final class GateKeys {
         for (String k : List.of("connections.successRatio", "channels.successRatio", "messages.deliveredRatio")) {
             keys.put(k, Kind.RATIO_MIN);
         }
+        keys.put("harness.saturated", Kind.FLAG);
         return Collections.unmodifiableMap(keys);
     }
 
@@ -112,6 +118,12 @@ public final class GateKeys {
                 }
                 yield checkRatio(ratio);
             }
+            case FLAG -> switch (s) {
+                case "false" -> 0.0;
+                case "true" -> 1.0;
+                default -> throw new IllegalArgumentException("must be false (must not happen) or true (allowed), got '"
+                        + text + "'");
+            };
         };
     }
 
@@ -132,6 +144,7 @@ public final class GateKeys {
     static String unknownMessage(String key) {
         return "unknown gate key '" + key + "' (allowed: " + String.join(", ", LATENCY_METRICS) + " with ."
                 + String.join("|", LATENCY_STATS) + "; messages.lost, messages.duplicated, messages.outOfOrder, "
-                + "errors.protocol; connections.successRatio, channels.successRatio, messages.deliveredRatio)";
+                + "errors.protocol; connections.successRatio, channels.successRatio, messages.deliveredRatio; "
+                + "harness.saturated)";
     }
 }

@@ -151,4 +151,45 @@ class GateTest {
         assertThat(Gate.evaluate(limits("latency.p99", 200), SummaryFixtures.t030(312)).label()).isEqualTo("FAILED");
         assertThat(Gate.evaluate(limits("latency.p99", 200), SummaryFixtures.t030(12)).label()).isEqualTo("PASSED");
     }
+
+    private static Summary withHarness(Summary.HarnessStats harness) {
+        Summary s = SummaryFixtures.t030(150.0);
+        return new Summary(s.runId(), s.scenario(), s.target(), s.startedAt(), s.endedAt(), s.drivers(),
+                s.channelsPerDriver(), s.connections(), s.channels(), s.messages(), s.latency(), s.latencyRaw(),
+                s.joinLatency(), s.readyLatency(), s.connectLatency(), harness, s.errors(), null);
+    }
+
+    @Test
+    void saturatedHarnessFailsAndTheLineBlamesTheHarnessWithItsReason() {
+        Summary saturated = withHarness(new Summary.HarnessStats(1, 0.4, 0.2, true, 3.0, 0.98, "fleet-3-1",
+                java.util.List.of("thread fleet-3-1 at 98 % of a core for 4 s")));
+
+        Verdict verdict = Gate.evaluate(limits("latency.p99", 200, "harness.saturated", 0), saturated);
+
+        assertThat(verdict.passed()).isFalse();
+        assertThat(verdict.failures()).singleElement().isEqualTo(new Check("harness.saturated", 0.0, 1.0, false,
+                "thread fleet-3-1 at 98 % of a core for 4 s"));
+        assertThat(verdict.describe()).endsWith("FAIL harness.saturated: the harness itself was saturated (thread "
+                + "fleet-3-1 at 98 % of a core for 4 s); latency figures include its own delay");
+    }
+
+    @Test
+    void harnessThatWasNotSaturatedPasses() {
+        Verdict verdict = Gate.evaluate(limits("harness.saturated", 0), SummaryFixtures.t030(150.0));
+
+        assertThat(verdict.passed()).isTrue();
+        assertThat(verdict.describe()).isEqualTo("PASS harness.saturated: the harness was not saturated");
+    }
+
+    @Test
+    void saturatedHarnessPassesWhenTheLimitAllowsItButStillSaysSo() {
+        // An older summary: saturated without reasons.
+        Summary saturated = withHarness(new Summary.HarnessStats(1, 0.95, 0.2, true));
+
+        Verdict verdict = Gate.evaluate(limits("harness.saturated", 1), saturated);
+
+        assertThat(verdict.passed()).isTrue();
+        assertThat(verdict.describe()).isEqualTo("PASS harness.saturated: the harness itself was saturated; latency "
+                + "figures include its own delay (allowed by the limit true)");
+    }
 }

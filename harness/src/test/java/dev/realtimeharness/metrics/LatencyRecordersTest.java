@@ -10,7 +10,8 @@ class LatencyRecordersTest {
     @Test
     void metricTagsAreTheContractNames() {
         assertThat(Metric.values()).extracting(Metric::tag).containsExactly(
-                "pub-to-recv", "pub-to-recv-raw", "connect", "join", "ready", "heartbeat-rtt", "commit-to-recv");
+                "pub-to-recv", "pub-to-recv-raw", "connect", "join", "ready", "heartbeat-rtt", "commit-to-recv",
+                "publish-lag");
     }
 
     @Test

@@ -54,6 +54,60 @@ class SummaryJsonTest {
     }
 
     @Test
+    void harnessSaturationReasonsAndThreadFiguresRoundTrip() throws Exception {
+        Summary.HarnessStats harness = new Summary.HarnessStats(1 << 20, 0.4, 2_812.5, true, 3_001.2, 0.98,
+                "fleet-3-1", List.of("thread fleet-3-1 at 98 % of a core for 4 s", "a stall of 3001.200 ms"));
+        Summary s = SummaryFixtures.t030(10);
+        Summary summary = new Summary(s.runId(), s.scenario(), s.target(), s.startedAt(), s.endedAt(), s.drivers(),
+                s.channelsPerDriver(), s.connections(), s.channels(), s.messages(), s.latency(), s.latencyRaw(),
+                s.joinLatency(), s.readyLatency(), s.connectLatency(), harness, s.errors(), null);
+        Path file = dir.resolve("summary.json");
+
+        SummaryWriter.write(file, summary);
+        JsonNode written = Json.mapper().readTree(file.toFile()).get("harness");
+
+        assertThat(keys(written)).containsExactly("heapMaxBytes", "cpuMaxRatio", "hiccupP99", "saturated",
+                "hiccupMax", "threadCpuMaxRatio", "threadCpuMaxName", "saturatedBy");
+        assertThat(written.get("saturatedBy").get(0).asText()).isEqualTo("thread fleet-3-1 at 98 % of a core for 4 s");
+        assertThat(SummaryReader.read(file).harness()).isEqualTo(harness);
+        assertThat(SummaryReader.read(file).harness().saturatedReason())
+                .isEqualTo("thread fleet-3-1 at 98 % of a core for 4 s; a stall of 3001.200 ms");
+    }
+
+    @Test
+    void publisherLagIsWrittenWithTheLatencyKeysAndReadBack() throws Exception {
+        Summary s = SummaryFixtures.t030(10);
+        LatencyStats lag = new LatencyStats(1_000, 0.001, 0.2, 0.05, 0.3, 0.5, 2.0, 9.5, 12.0);
+        Summary summary = new Summary(s.runId(), s.scenario(), s.target(), s.startedAt(), s.endedAt(), s.drivers(),
+                s.channelsPerDriver(), s.connections(), s.channels(), s.messages(), s.latency(), s.latencyRaw(),
+                s.joinLatency(), s.readyLatency(), s.connectLatency(), s.harness(), s.errors(), null, null,
+                new Summary.Publisher(lag));
+        Path file = dir.resolve("summary.json");
+
+        SummaryWriter.write(file, summary);
+        JsonNode root = Json.mapper().readTree(file.toFile());
+
+        assertThat(keys(root.get("publisher"))).containsExactly("lag");
+        assertThat(keys(root.get("publisher").get("lag")))
+                .containsExactly("count", "min", "mean", "p50", "p90", "p95", "p99", "p999", "max");
+        assertThat(SummaryReader.read(file).publisher().lag()).isEqualTo(lag);
+    }
+
+    @Test
+    void summaryWithoutPublisherOrNewHarnessFieldsReadsAndLeavesThemOut() throws Exception {
+        Path file = dir.resolve("summary.json");
+        SummaryWriter.write(file, SummaryFixtures.t030(10));
+
+        Summary read = SummaryReader.read(file);
+        JsonNode root = Json.mapper().readTree(SummaryWriter.toJson(read));
+
+        assertThat(read.publisher()).isNull();
+        assertThat(read.harness().saturatedBy()).isNull();
+        assertThat(root.has("publisher")).isFalse();
+        assertThat(keys(root.get("harness"))).containsExactly("heapMaxBytes", "cpuMaxRatio", "hiccupP99", "saturated");
+    }
+
+    @Test
     void gateIsNullBeforeEvaluation() throws Exception {
         JsonNode root = Json.mapper().readTree(SummaryWriter.toJson(SummaryFixtures.t030(10)));
 

@@ -24,6 +24,15 @@ class GateKeysTest {
         assertThat(GateKeys.kind("connections.successRatio")).isEqualTo(Kind.RATIO_MIN);
         assertThat(GateKeys.kind("channels.successRatio")).isEqualTo(Kind.RATIO_MIN);
         assertThat(GateKeys.kind("messages.deliveredRatio")).isEqualTo(Kind.RATIO_MIN);
+        assertThat(GateKeys.kind("harness.saturated")).isEqualTo(Kind.FLAG);
+    }
+
+    @Test
+    void harnessSaturatedFalseMeansMustNotHappen() {
+        assertThat(GateKeys.parseLimit("harness.saturated", "false")).isEqualTo(0.0);
+        assertThat(GateKeys.parseLimit("harness.saturated", "true")).isEqualTo(1.0);
+        assertThatIllegalArgumentException().isThrownBy(() -> GateKeys.parseLimit("harness.saturated", "0"))
+                .withMessageContaining("must be false");
     }
 
     @Test

@@ -183,6 +183,18 @@ class ScenarioLoaderTest {
                 entry("channels.successRatio", 0.995), entry("joinLatency.p99", 0.25));
     }
 
+    @Test
+    void harnessSaturatedFalseInTheFileOrBySetIsAMustNotLimit() throws Exception {
+        Scenario s = ScenarioLoader.load(write(MINIMAL + """
+                gate:
+                  harness.saturated: false
+                """), List.of());
+        Scenario set = ScenarioLoader.load(write(MINIMAL), List.of("gate.harness.saturated=false"));
+
+        assertThat(s.gate()).containsExactly(entry("harness.saturated", 0.0));
+        assertThat(set.gate()).containsExactly(entry("harness.saturated", 0.0));
+    }
+
     // ---- errors: each names file, line and field ----
 
     @Test
