@@ -7,6 +7,7 @@ import dev.realtimeharness.standin.StandInServer;
 
 import dev.realtimeharness.scenario.EmbeddedConfig;
 import java.net.URI;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,10 +66,24 @@ public final class EmbeddedTarget implements AutoCloseable {
         // The scenario's target.embedded.limits (Supabase's self-hosted defaults unless set) and refusal delays.
         return c.withDelay(f.delay(), f.jitter()).withDropRatio(f.dropRatio()).withStall(f.stallAfter(), f.stallFor())
                 .withRejectJoinRatio(f.rejectJoinRatio())
+                .withDisconnect(f.disconnectRatio(), disconnectAfter(f))
+                .withWithholdReadyRatio(f.withholdReadyRatio())
                 .withLimits(new StandInLimits(f.limits().maxConcurrentUsers(), f.limits().maxEventsPerSecond(),
                         f.limits().maxJoinsPerSecond(), f.limits().maxChannelsPerClient()))
                 .withConnectErrorDelay(f.connectErrorDelay())
                 .withJoinErrorDelay(f.joinErrorDelay());
+    }
+
+    private static Duration disconnectAfter(EmbeddedConfig f) {
+        if (f.disconnectAfter() != null) {
+            return f.disconnectAfter();
+        }
+        if (f.disconnectRatio() > 0) {
+            // Its default (halfway through publishing) needs the scenario: EmbeddedConfig.resolvedFor.
+            throw new IllegalArgumentException("target.embedded.disconnectAfter is unresolved; pass "
+                    + "EmbeddedConfig.resolvedFor(scenario)");
+        }
+        return Duration.ZERO;
     }
 
     public URI wsUrl() {

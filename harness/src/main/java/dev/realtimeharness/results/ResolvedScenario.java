@@ -37,11 +37,12 @@ public final class ResolvedScenario {
                 "joinRate", s.ramp().joinRate().format()));
         m.put("duration", Durations.format(s.duration()));
         m.put("drainTimeout", Durations.format(s.drainTimeout()));
-        EmbeddedConfig e = s.target().embedded();
+        EmbeddedConfig e = s.target().embedded().resolvedFor(s);
         m.put("target", ordered("embedded", ordered("delay", Durations.format(e.delay()),
                 "jitter", Durations.format(e.jitter()), "dropRatio", e.dropRatio(),
                 "stallAfter", Durations.format(e.stallAfter()), "stallFor", Durations.format(e.stallFor()),
-                "disconnectRatio", e.disconnectRatio(), "rejectJoinRatio", e.rejectJoinRatio())));
+                "disconnectRatio", e.disconnectRatio(), "disconnectAfter", Durations.format(e.disconnectAfter()),
+                "withholdReadyRatio", e.withholdReadyRatio(), "rejectJoinRatio", e.rejectJoinRatio())));
         m.put("gate", s.gate());
         m.put("transport", transport);
         return m;

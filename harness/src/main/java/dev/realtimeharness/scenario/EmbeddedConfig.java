@@ -8,10 +8,18 @@ import java.util.Objects;
  * ratios are in [0, 1]; all zero means a well-behaved server. {@code limits} are the stand-in's tenant limits
  * (Supabase's self-hosted defaults unless the scenario sets them), and the two delays are how long it holds a
  * connect or join refusal before answering, as the real server does.
+ *
+ * <p>{@code disconnectRatio} of the sockets open at {@code disconnectAfter} are closed once, by the server, with
+ * close code 1012 (the earliest-connected first, ceil(ratio × open) of them). The stand-in cannot see the publishing
+ * schedule, so {@code disconnectAfter} is measured from the first postgres_changes or broadcast frame it routes to
+ * a socket, i.e. from the first probe's delivery; null means halfway through publishing, resolved from the scenario
+ * by {@link #resolvedFor}. {@code withholdReadyRatio} of the postgres_changes joins get an ok reply but never
+ * "Subscribed to PostgreSQL" (nor changes); the n-th such join (from 0) is withheld when
+ * ceil((n + 1) × ratio) > ceil(n × ratio), so ceil(N × ratio) of any first N.
  */
 public record EmbeddedConfig(Duration delay, Duration jitter, double dropRatio, Duration stallAfter,
         Duration stallFor, double disconnectRatio, double rejectJoinRatio, TargetLimits limits,
-        Duration connectErrorDelay, Duration joinErrorDelay) {
+        Duration connectErrorDelay, Duration joinErrorDelay, Duration disconnectAfter, double withholdReadyRatio) {
 
     /** The real server delays connect errors by 2 s (CONNECT_ERROR_BACKOFF_MS) and join errors by 5 s. */
     public static final Duration DEFAULT_CONNECT_ERROR_DELAY = Duration.ofSeconds(2);
@@ -23,6 +31,14 @@ public record EmbeddedConfig(Duration delay, Duration jitter, double dropRatio, 
                 TargetLimits.supabaseDefaults(), DEFAULT_CONNECT_ERROR_DELAY, DEFAULT_JOIN_ERROR_DELAY);
     }
 
+    /** Without the accounting knobs: disconnects (if any) halfway through publishing, no readiness withheld. */
+    public EmbeddedConfig(Duration delay, Duration jitter, double dropRatio, Duration stallAfter, Duration stallFor,
+            double disconnectRatio, double rejectJoinRatio, TargetLimits limits, Duration connectErrorDelay,
+            Duration joinErrorDelay) {
+        this(delay, jitter, dropRatio, stallAfter, stallFor, disconnectRatio, rejectJoinRatio, limits,
+                connectErrorDelay, joinErrorDelay, null, 0);
+    }
+
     public EmbeddedConfig {
         Objects.requireNonNull(delay, "delay");
         Objects.requireNonNull(jitter, "jitter");
@@ -31,9 +47,40 @@ public record EmbeddedConfig(Duration delay, Duration jitter, double dropRatio, 
         limits = limits == null ? TargetLimits.supabaseDefaults() : limits;
         connectErrorDelay = connectErrorDelay == null ? DEFAULT_CONNECT_ERROR_DELAY : connectErrorDelay;
         joinErrorDelay = joinErrorDelay == null ? DEFAULT_JOIN_ERROR_DELAY : joinErrorDelay;
+        if (disconnectAfter != null && disconnectAfter.isNegative()) {
+            throw new IllegalArgumentException("target.embedded.disconnectAfter must not be negative, was "
+                    + disconnectAfter);
+        }
+        if (!(withholdReadyRatio >= 0 && withholdReadyRatio <= 1)) {
+            throw new IllegalArgumentException("target.embedded.withholdReadyRatio must be within 0..1, was "
+                    + withholdReadyRatio);
+        }
     }
 
     public static EmbeddedConfig none() {
         return new EmbeddedConfig(Duration.ZERO, Duration.ZERO, 0, Duration.ZERO, Duration.ZERO, 0, 0);
+    }
+
+    /**
+     * The publishing span of a scenario as scheduled: {@code messages / rate}, at most {@code duration}; the whole
+     * {@code duration} when no message count is given.
+     */
+    public static Duration publishingSpan(PublishConfig publish, Duration duration) {
+        if (publish.messages() == null) {
+            return duration;
+        }
+        double seconds = publish.messages() / publish.rate().perSecond();
+        long nanos = seconds >= duration.toNanos() / 1e9 ? duration.toNanos() : Math.round(seconds * 1e9);
+        return Duration.ofNanos(nanos);
+    }
+
+    /** This config with {@code disconnectAfter} set: as given, or half the scenario's publishing span. */
+    public EmbeddedConfig resolvedFor(Scenario s) {
+        if (disconnectAfter != null) {
+            return this;
+        }
+        return new EmbeddedConfig(delay, jitter, dropRatio, stallAfter, stallFor, disconnectRatio, rejectJoinRatio,
+                limits, connectErrorDelay, joinErrorDelay, publishingSpan(s.publish(), s.duration()).dividedBy(2),
+                withholdReadyRatio);
     }
 }

@@ -34,7 +34,8 @@ final class ScenarioBinder {
     static final List<String> RAMP_KEYS = List.of("connectRate", "joinRate");
     static final List<String> TARGET_KEYS = List.of("embedded");
     static final List<String> EMBEDDED_KEYS = List.of("delay", "jitter", "dropRatio", "stallAfter", "stallFor",
-            "disconnectRatio", "rejectJoinRatio", "limits", "connectErrorDelay", "joinErrorDelay");
+            "disconnectRatio", "rejectJoinRatio", "limits", "connectErrorDelay", "joinErrorDelay", "disconnectAfter",
+            "withholdReadyRatio");
 
     static final long MAX_SUBSCRIPTIONS = Integer.MAX_VALUE - 8;
     // PostgreSQL's default max_connections is 100; more publisher connections than that cannot all open.
@@ -303,7 +304,10 @@ final class ScenarioBinder {
                 fields.ratio(eAt, e, "rejectJoinRatio"),
                 limits(path(eAt, "limits"), child(e, "limits")),
                 fields.duration(eAt, e, "connectErrorDelay", EmbeddedConfig.DEFAULT_CONNECT_ERROR_DELAY, true),
-                fields.duration(eAt, e, "joinErrorDelay", EmbeddedConfig.DEFAULT_JOIN_ERROR_DELAY, true)));
+                fields.duration(eAt, e, "joinErrorDelay", EmbeddedConfig.DEFAULT_JOIN_ERROR_DELAY, true),
+                // Absent: halfway through publishing (EmbeddedConfig.resolvedFor), from the first delivery.
+                fields.duration(eAt, e, "disconnectAfter", null, true),
+                fields.ratio(eAt, e, "withholdReadyRatio")));
     }
 
     private TargetLimits limits(List<String> at, JsonNode node) throws ScenarioException {

@@ -17,11 +17,14 @@ final class DelayedDelivery {
     private final Faults faults;
     private final StandInStats stats;
 
-    // Deliveries waiting for their due time, in due-time order: appended under the lock (the due time is clamped to
-    // the previous one, so one socket never reorders frames, as neither TCP nor a channel process would) and
-    // drained by the event loop.
+    // Deliveries waiting for their due time, in due-time order: appended under the lock and drained by the event
+    // loop. One socket never reorders frames, as neither TCP nor a channel process would: OrderedJitter draws each
+    // delivery's jitter so that its due time is never before the previous one's, while keeping every delivery's
+    // delay uniform on [delay, delay + jitter) (clamping independent draws instead would make each delivery wait for
+    // the largest jitter drawn before it and inflate the received median).
     private final Object pendingLock = new Object();
     private final ArrayDeque<Pending> pending = new ArrayDeque<>();
+    private final OrderedJitter jitter;
     private long lastDueNanos = Long.MIN_VALUE;
 
     private record Pending(long dueNanos, JoinedChannel channel, WireFrame frame) {
@@ -31,6 +34,7 @@ final class DelayedDelivery {
         this.channel = channel;
         this.faults = faults;
         this.stats = stats;
+        this.jitter = faults.newJitter();
     }
 
     /** Hands a frame for {@code ch} to the socket, applying the fault knobs. */
@@ -39,9 +43,15 @@ final class DelayedDelivery {
             stats.dropped();
             return;
         }
-        long now = System.nanoTime();
-        long due = faults.timed() ? faults.dueNanos(now) : now;
+        long now;
+        long due;
         synchronized (pendingLock) {
+            // Read under the lock, so that deliveries from several threads (capture, other sockets' event loops)
+            // reach the jitter in the order of their hand-over times.
+            now = System.nanoTime();
+            due = faults.timed() ? faults.dueNanos(now, jitter.next(now)) : now;
+            // OrderedJitter already keeps due times in order; this only guards against a due time computed from a
+            // clock read that went backwards.
             if (due - lastDueNanos < 0 && lastDueNanos != Long.MIN_VALUE) {
                 due = lastDueNanos;
             }

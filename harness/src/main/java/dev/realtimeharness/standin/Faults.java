@@ -41,12 +41,18 @@ final class Faults {
         return rejectJoinRatio > 0 && (rejectJoinRatio >= 1.0 || random.nextDouble() < rejectJoinRatio);
     }
 
-    /** When a delivery handed over at {@code nowNanos} is due (System.nanoTime() scale). */
-    long dueNanos(long nowNanos) {
-        long due = nowNanos + delayNanos;
-        if (jitterNanos > 0) {
-            due += (long) (random.nextDouble() * jitterNanos);
-        }
+    /** The jitter of one socket's deliveries: uniform per delivery, in order per socket (see OrderedJitter). */
+    OrderedJitter newJitter() {
+        return new OrderedJitter(jitterNanos, random::nextDouble);
+    }
+
+    /**
+     * When a delivery handed over at {@code nowNanos} with {@code jitterNanosDrawn} (from the socket's
+     * {@link OrderedJitter}) is due (System.nanoTime() scale). Non-decreasing in
+     * {@code nowNanos + jitterNanosDrawn}, so the stall keeps the socket's order.
+     */
+    long dueNanos(long nowNanos, long jitterNanosDrawn) {
+        long due = nowNanos + delayNanos + jitterNanosDrawn;
         // A delivery that would go out inside the stall window is held until the window ends.
         if (stall && due - stallStartNanos >= 0 && due - stallEndNanos < 0) {
             due = stallEndNanos;

@@ -11,6 +11,7 @@ import dev.realtimeharness.protocol.SystemMessage;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
@@ -60,8 +61,11 @@ final class JoinHandler {
             return;
         }
         JoinConfig config = JoinConfig.parse(payload);
-        JoinedChannel ch = open(m, config, token, claims);
-        reply(m, ch, config);
+        // Decided before the channel opens: a withheld channel subscribes nothing, so it gets no changes either.
+        boolean withheld = config.wantsChanges() && config.filterError() == null
+                && server.readyWithholding().withhold();
+        JoinedChannel ch = open(m, config, token, claims, withheld);
+        reply(m, ch, config, withheld);
     }
 
     /** Phoenix "Duplicate channel join": the old channel is closed (phx_close) and the topic joined again. */
@@ -111,10 +115,14 @@ final class JoinHandler {
         return true;
     }
 
-    /** The joined channel, registered and counted, with its token check scheduled. */
-    private JoinedChannel open(PhoenixMessage m, JoinConfig config, String token, ObjectNode claims) {
+    /**
+     * The joined channel, registered and counted, with its token check scheduled. A {@code withheld} channel gets no
+     * bindings, as the server routes changes only to subscriptions whose listener came up.
+     */
+    private JoinedChannel open(PhoenixMessage m, JoinConfig config, String token, ObjectNode claims,
+            boolean withheld) {
         JoinedChannel ch = new JoinedChannel(connection, m.topic(), m.joinRef(), config.self(), config.ack(),
-                config.isPrivate(), config.bindings());
+                config.isPrivate(), withheld ? List.of() : config.bindings());
         ch.authorize(token, claims);
         // guess: the server generates a uuid1; a random uuid has the same shape.
         ch.presenceKey = config.presenceKey() != null ? config.presenceKey() : UUID.randomUUID().toString();
@@ -124,8 +132,11 @@ final class JoinHandler {
         return ch;
     }
 
-    /** The ok reply with the echoed bindings, then presence_state and the postgres_changes system message. */
-    private void reply(PhoenixMessage m, JoinedChannel ch, JoinConfig config) {
+    /**
+     * The ok reply with the echoed bindings, then presence_state and the postgres_changes system message, which a
+     * {@code withheld} join never gets (ReadyWithholding).
+     */
+    private void reply(PhoenixMessage m, JoinedChannel ch, JoinConfig config, boolean withheld) {
         ObjectNode response = Json.object();
         response.set("postgres_changes", config.echoed());
         connection.send(Messages.reply(m.joinRef(), m.ref(), m.topic(), "ok", response));
@@ -133,7 +144,7 @@ final class JoinHandler {
             connection.send(new PhoenixMessage(m.joinRef(), null, m.topic(), Events.PRESENCE_STATE,
                     server.topics().presenceState(m.topic())));
         }
-        if (config.wantsChanges()) {
+        if (config.wantsChanges() && !withheld) {
             SystemMessage sys = config.filterError() == null
                     ? new SystemMessage(Events.POSTGRES_CHANGES, "ok", SystemMessage.SUBSCRIBED_TO_POSTGRES,
                             ch.subTopic)

@@ -119,7 +119,7 @@ final class PresenceRegistry {
             } else {
                 frame = v2 == null ? (v2 = V2Codec.INSTANCE.encodeServerMessage(m)) : v2;
             }
-            ch.connection.deliver(ch, frame);
+            ch.connection.deliverPresence(ch, frame);
         }
     }
 

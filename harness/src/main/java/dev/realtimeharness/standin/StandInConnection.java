@@ -11,9 +11,11 @@ import dev.realtimeharness.protocol.UserBroadcast;
 import dev.realtimeharness.protocol.Vsn;
 import dev.realtimeharness.protocol.WireFrame;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.EventLoop;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import java.util.HashMap;
 import java.util.Map;
@@ -41,6 +43,8 @@ final class StandInConnection extends SimpleChannelInboundHandler<Object> {
     private final PresenceHandler presence;
     private boolean opened;
     private boolean countedAsUser;
+    // The server's count of upgraded sockets when this one upgraded: the disconnect knob closes the earliest first.
+    private volatile long openedSeq;
 
     /** {@code apikeyToken} is the connect's apikey: the default channel token; null when none was given. */
     StandInConnection(StandInServer server, Channel channel, Vsn vsn, String apikeyToken) {
@@ -64,6 +68,14 @@ final class StandInConnection extends SimpleChannelInboundHandler<Object> {
 
     Channel channel() {
         return channel;
+    }
+
+    long openedSeq() {
+        return openedSeq;
+    }
+
+    void openedSeq(long seq) {
+        this.openedSeq = seq;
     }
 
     @Override
@@ -167,9 +179,36 @@ final class StandInConnection extends SimpleChannelInboundHandler<Object> {
         }
     }
 
-    /** Hands a postgres_changes, broadcast or presence_diff frame to this socket, faults applied. Thread-safe. */
+    /** Hands a postgres_changes or broadcast frame to this socket, faults applied. Thread-safe. */
     void deliver(JoinedChannel ch, WireFrame frame) {
+        server.disconnects().routed();
         delivery.deliver(ch, frame);
+    }
+
+    /** Hands a presence_diff frame to this socket, faults applied; it does not start the disconnect clock. */
+    void deliverPresence(JoinedChannel ch, WireFrame frame) {
+        delivery.deliver(ch, frame);
+    }
+
+    /**
+     * Closes the socket as a Realtime node going away does: a close frame with {@code code}, then the TCP close.
+     * Frames still waiting for their delay are not sent. May be called from any thread.
+     */
+    void closeSocket(int code) {
+        EventLoop loop = channel.eventLoop();
+        if (!loop.inEventLoop()) {
+            try {
+                loop.execute(() -> closeSocket(code));
+            } catch (RejectedExecutionException e) {
+                // Shutting down: the socket closes anyway.
+            }
+            return;
+        }
+        if (!channel.isActive()) {
+            return;
+        }
+        // guess: websock_adapter sends no close reason text.
+        channel.writeAndFlush(new CloseWebSocketFrame(code, "")).addListener(ChannelFutureListener.CLOSE);
     }
 
     /**

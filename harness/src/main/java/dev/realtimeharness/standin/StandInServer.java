@@ -14,13 +14,14 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The embedded stand-in for Supabase Realtime: Phoenix channels over WebSocket (vsn 1.0.0 and 2.0.0), heartbeats,
- * joins with postgres_changes bindings, broadcast fan-out, leave/close, the delivery fault knobs, JWT checks at
+ * joins with postgres_changes bindings, broadcast fan-out, leave/close, the fault knobs, JWT checks at
  * connect, join and access_token (when a secret is set) and the tenant limits. It wires the parts together
  * ({@link StandInChannelInitializer} per socket; {@link TopicRegistry}, {@link BroadcastRouter}, {@link ChangeRouter},
  * {@link TenantLimits}, {@link StandInStats} shared), owns one event-loop group and shuts it down in {@link #close()}.
@@ -47,6 +48,9 @@ public final class StandInServer implements AutoCloseable {
     private final Channel serverChannel;
     private final int port;
     private final ScheduledFuture<?> rateTicker;
+    private final AtomicLong openedSockets = new AtomicLong();
+    private final ReadyWithholding readyWithholding;
+    private final Disconnects disconnects;
 
     private StandInServer(StandInConfig config) throws InterruptedException {
         this.config = config;
@@ -55,6 +59,9 @@ public final class StandInServer implements AutoCloseable {
         this.broadcasts = new BroadcastRouter(topics, limits, stats);
         this.changes = new ChangeRouter(config.authEnabled(), topics, broadcasts, limits, stats);
         this.group = EventLoops.newGroup(0, "standin");
+        this.readyWithholding = new ReadyWithholding(config.withholdReadyRatio());
+        this.disconnects = new Disconnects(config.disconnectRatio(), config.disconnectAfter(), group.next(),
+                () -> connections);
         try {
             ServerBootstrap b = new ServerBootstrap()
                     .group(group)
@@ -71,13 +78,6 @@ public final class StandInServer implements AutoCloseable {
         this.port = ((InetSocketAddress) serverChannel.localAddress()).getPort();
         long tick = config.rateTick().toNanos();
         this.rateTicker = group.next().scheduleAtFixedRate(limits::tick, tick, tick, TimeUnit.NANOSECONDS);
-        if (config.disconnectRatio() > 0) {
-            // TODO(disconnectRatio): validated but not implemented yet: closing a ratio of connections needs a
-            // decision on when (at random times? after N deliveries?) and with which close code (1012 as the server's
-            // disconnect does?).
-            log.warn("target.embedded.disconnectRatio={} is not implemented yet; no connection will be closed",
-                    config.disconnectRatio());
-        }
         log.info("stand-in Realtime listening on {} ({})", wsUrl(), EventLoops.transportName());
     }
 
@@ -141,7 +141,16 @@ public final class StandInServer implements AutoCloseable {
         return broadcasts;
     }
 
+    ReadyWithholding readyWithholding() {
+        return readyWithholding;
+    }
+
+    Disconnects disconnects() {
+        return disconnects;
+    }
+
     void connectionOpened(StandInConnection c) {
+        c.openedSeq(openedSockets.getAndIncrement());
         connections.add(c);
         stats.connectionOpened();
     }
@@ -182,6 +191,16 @@ public final class StandInServer implements AutoCloseable {
     /** postgres_changes and broadcast frames written to sockets. */
     public long framesDelivered() {
         return stats.framesDelivered();
+    }
+
+    /** postgres_changes joins that got no "Subscribed to PostgreSQL" (nor changes) by the withholdReadyRatio knob. */
+    public long readyWithheld() {
+        return readyWithholding.withheld();
+    }
+
+    /** Sockets closed by the disconnectRatio knob (0 until it fired). */
+    public long socketsDisconnected() {
+        return disconnects.closed();
     }
 
     /** Deliveries dropped by the {@code dropRatio} knob. */

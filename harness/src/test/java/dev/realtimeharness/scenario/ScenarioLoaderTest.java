@@ -170,6 +170,62 @@ class ScenarioLoaderTest {
     }
 
     @Test
+    void accountingKnobsLoad() throws Exception {
+        Scenario s = ScenarioLoader.load(write(MINIMAL + """
+                target:
+                  embedded: {disconnectRatio: 0.5, disconnectAfter: 2.5s, withholdReadyRatio: 0.25}
+                """), List.of());
+
+        EmbeddedConfig e = s.target().embedded();
+        assertThat(e.disconnectRatio()).isEqualTo(0.5);
+        assertThat(e.disconnectAfter()).isEqualTo(Duration.ofMillis(2500));
+        assertThat(e.withholdReadyRatio()).isEqualTo(0.25);
+        assertThat(e.resolvedFor(s)).isSameAs(e);
+    }
+
+    @Test
+    void disconnectAfterDefaultsToHalfThePublishingSpan() throws Exception {
+        Scenario byDuration = ScenarioLoader.load(write(MINIMAL + "duration: 40s\n"
+                + "target:\n  embedded: {disconnectRatio: 0.1}\n"), List.of());
+        assertThat(byDuration.target().embedded().disconnectAfter()).isNull();
+        assertThat(byDuration.target().embedded().resolvedFor(byDuration).disconnectAfter())
+                .isEqualTo(Duration.ofSeconds(20));
+
+        Scenario byMessages = ScenarioLoader.load(write(MINIMAL.replace("  rate: 10/s\n", "  rate: 10/s\n"
+                + "  messages: 100\n") + "target:\n  embedded: {disconnectRatio: 0.1}\n"), List.of());
+        assertThat(byMessages.target().embedded().resolvedFor(byMessages).disconnectAfter())
+                .isEqualTo(Duration.ofSeconds(5));
+
+        // A message count the duration cuts short: half the duration.
+        Scenario capped = ScenarioLoader.load(write(MINIMAL.replace("  rate: 10/s\n", "  rate: 10/s\n"
+                + "  messages: 100000\n") + "duration: 1m\n"), List.of());
+        assertThat(capped.target().embedded().resolvedFor(capped).disconnectAfter())
+                .isEqualTo(Duration.ofSeconds(30));
+    }
+
+    @Test
+    void badAccountingKnobsAreRejectedWithTheirField() throws Exception {
+        ScenarioException ratio = error(MINIMAL + "target:\n  embedded:\n    withholdReadyRatio: 1.5\n");
+        assertThat(ratio.line()).isEqualTo(9);
+        assertThat(ratio.field()).isEqualTo("target.embedded.withholdReadyRatio");
+        assertThat(ratio.detail()).isEqualTo("must be between 0 and 1, got 1.5");
+
+        ScenarioException negative = error(MINIMAL + "target:\n  embedded:\n    disconnectRatio: 0.5\n"
+                + "    disconnectAfter: -1s\n");
+        assertThat(negative.line()).isEqualTo(10);
+        assertThat(negative.field()).isEqualTo("target.embedded.disconnectAfter");
+        assertThat(negative.detail()).startsWith("not a duration: '-1s'");
+
+        ScenarioException disconnect = error(MINIMAL + "target:\n  embedded:\n    disconnectRatio: -0.1\n");
+        assertThat(disconnect.line()).isEqualTo(9);
+        assertThat(disconnect.field()).isEqualTo("target.embedded.disconnectRatio");
+
+        ScenarioException text = error(MINIMAL + "target:\n  embedded:\n    withholdReadyRatio: half\n");
+        assertThat(text.field()).isEqualTo("target.embedded.withholdReadyRatio");
+        assertThat(text.detail()).isEqualTo("must be a number between 0 and 1, got 'half'");
+    }
+
+    @Test
     void gateKeepsFileOrderAndCanonicalUnits() throws Exception {
         Scenario s = ScenarioLoader.load(write(MINIMAL + """
                 gate:

@@ -17,6 +17,9 @@ public final class WsTestClient implements AutoCloseable {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     final BlockingQueue<Object> frames = new LinkedBlockingQueue<>();
+    // System.nanoTime() when each frame of `frames` was complete, in the same order: calibration tests measure
+    // receive time here, in the listener, not when the test thread gets round to polling.
+    final BlockingQueue<Long> arrivalNanos = new LinkedBlockingQueue<>();
     final CompletableFuture<Integer> closed = new CompletableFuture<>();
     private final WebSocket ws;
 
@@ -66,6 +69,22 @@ public final class WsTestClient implements AutoCloseable {
         return b;
     }
 
+    /**
+     * The next text frame with the System.nanoTime() at which the listener received it. Use it for every frame of
+     * this client, or the times pair with the wrong frames.
+     */
+    public Timed nextTimedText() throws InterruptedException {
+        String text = nextText();
+        Long at = arrivalNanos.poll(5, TimeUnit.SECONDS);
+        if (at == null) {
+            throw new AssertionError("a frame without its arrival time");
+        }
+        return new Timed(text, at);
+    }
+
+    public record Timed(String text, long arrivalNanos) {
+    }
+
     /** Asserts that nothing arrives within {@code millis}. */
     public void expectNothing(long millis) throws InterruptedException {
         Object f = frames.poll(millis, TimeUnit.MILLISECONDS);
@@ -87,6 +106,7 @@ public final class WsTestClient implements AutoCloseable {
         public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
             text.append(data);
             if (last) {
+                arrivalNanos.add(System.nanoTime());
                 frames.add(text.toString());
                 text.setLength(0);
             }
@@ -100,6 +120,7 @@ public final class WsTestClient implements AutoCloseable {
             data.get(b);
             binary.writeBytes(b);
             if (last) {
+                arrivalNanos.add(System.nanoTime());
                 frames.add(binary.toByteArray());
                 binary = new java.io.ByteArrayOutputStream();
             }
