@@ -165,6 +165,16 @@ public final class ChannelTable {
 
     /** A postgres_changes or broadcast frame, already scanned: its probe, if any, goes to the listener. */
     public void deliver(InboundScan scan, long recvNanos) {
+        String type = scan.changeType();
+        // Probes are INSERTs; an UPDATE or DELETE of a probe row (the scenario subscribes to event "*") is another
+        // change, not a second delivery of the probe. Broadcasts carry no change type.
+        if (type != null && !"INSERT".equals(type)) {
+            Entry e = byTopic.get(scan.topic());
+            if (e != null && scan.probe() != null && (scan.joinRef() == null || scan.joinRef().equals(e.joinRef))) {
+                listener.otherChangeReceived(e.spec.subscription(), scan.probe(), type);
+            }
+            return;
+        }
         deliver(scan.topic(), scan.joinRef(), scan.probe(), scan.commitTimestamp(), recvNanos);
     }
 
@@ -196,18 +206,28 @@ public final class ChannelTable {
             }
             case Events.SYSTEM -> onSystem(e, m, recvNanos);
             case Events.CLOSE -> {
-                if (isCurrent(e, m)) {
+                // realtime-js (phoenix.js channel.js, onClose; design/protocol.md §8 "phx_close"): a phx_close from
+                // the server sets the channel to closed and removes it; it reports CLOSED and never rejoins. So a
+                // closed channel stays closed here too, and what it is owed afterwards counts as channelDown.
+                // A phx_close while errored answers our own phx_leave after a join timeout or a mismatch refusal:
+                // phoenix.js has reset its join push by then, so isMember drops it as outdated; so do we, or
+                // the channel would never be rejoined.
+                if (isCurrent(e, m) && (e.phase == Phase.JOINING || e.phase == Phase.JOINED)) {
                     boolean wasJoined = e.phase == Phase.JOINED;
                     e.phase = Phase.CLOSED;
                     e.ready = false;
                     if (wasJoined) {
                         listener.subscriptionClosed(e.spec.subscription(), "phx_close");
                     }
+                    listener.closedByServer(e.spec.subscription());
                     return new Change(Change.Kind.CLOSED, e, "phx_close");
                 }
             }
             case Events.ERROR -> {
-                if (isCurrent(e, m)) {
+                // realtime-js (phoenix.js channel.js, onError; protocol.md §8 "phx_error" and §11): the channel
+                // process crashed; the channel is set to errored and rejoined with rejoinAfterMs's backoff
+                // (1 s, 2 s, 5 s, then 10 s), which the returned ERRORED change makes the caller schedule.
+                if (isCurrent(e, m) && (e.phase == Phase.JOINING || e.phase == Phase.JOINED)) {
                     if (e.phase == Phase.JOINED) {
                         listener.subscriptionClosed(e.spec.subscription(), "phx_error");
                     }

@@ -45,6 +45,17 @@ public interface ClientListener {
     default void probeReceived(int subscription, String probe, long recvNanos, String commitTimestamp) {
     }
 
+    /**
+     * A postgres_changes frame of another change type than INSERT (an UPDATE or DELETE of a probe row) carrying a
+     * probe id arrived on this subscription: not a delivery of the probe.
+     */
+    default void otherChangeReceived(int subscription, String probe, String changeType) {
+    }
+
+    /** The server closed this channel (phx_close while joining or joined); realtime-js does not rejoin it. */
+    default void closedByServer(int subscription) {
+    }
+
     /** A presence_state or presence_diff arrived on this subscription ({@code event} says which). */
     default void presence(int subscription, String event) {
     }

@@ -38,6 +38,28 @@ public interface Figures {
     /** Why the harness was saturated, with the numbers ("thread fleet-3-1 at 98 % of a core for 4 s"); "" if unknown. */
     String harnessSaturatedBy();
 
+    /**
+     * Subscriptions that were ready at least once (drivers × channelsPerDriver at most). The default, for figures
+     * that do not know it, is 0: a readiness check cannot pass on what was not measured.
+     */
+    default long channelsReady() {
+        return 0;
+    }
+
+    /** Subscriptions the scenario asks for (drivers × channelsPerDriver). */
+    default long subscriptions() {
+        return 0;
+    }
+
+    /**
+     * Lost deliveries for one reason ({@code inFlight}, {@code channelDown}, {@code neverReady},
+     * {@code publishFailed}). The default, for figures without the split, is every lost delivery: a check on one
+     * reason must not pass because the reasons were not recorded.
+     */
+    default long messagesLostByReason(String reason) {
+        return messagesLost();
+    }
+
     /** A latency metric's statistics, in milliseconds. */
     interface LatencyFigures {
         long count();

@@ -16,12 +16,15 @@ import java.util.function.ToDoubleFunction;
  * {@code latency}, {@code latencyRaw}, {@code joinLatency}, {@code readyLatency}, {@code connectLatency}, each with
  * min, mean, p50, p90, p95, p99, p999, max (milliseconds, pass when
  * actual ≤ limit; a latency with no samples fails, since nothing was measured); {@code messages.lost},
- * {@code messages.duplicated}, {@code messages.outOfOrder}, {@code errors.protocol} (counts, pass when
+ * {@code messages.duplicated}, {@code messages.outOfOrder}, {@code errors.protocol},
+ * {@code messages.lostByReason.inFlight|channelDown|neverReady|publishFailed} (counts, pass when
  * actual ≤ limit); {@code connections.successRatio}, {@code channels.successRatio},
- * {@code messages.deliveredRatio} (pass when actual ≥ limit; with zero attempts the ratio is 0.0);
- * {@code harness.saturated} (a flag: actual 1 when the harness was saturated, limit {@code false} = 0 fails it).
+ * {@code messages.deliveredRatio}, {@code channels.readyRatio} (pass when actual ≥ limit; with zero attempts the
+ * ratio is 0.0); {@code harness.saturated} (a flag: actual 1 when the harness was saturated, limit {@code false} = 0
+ * fails it).
  */
 public final class Gate {
+    private static final String LOST_BY_REASON = "messages.lostByReason.";
 
     private Gate() {
     }
@@ -87,7 +90,12 @@ public final class Gate {
             case "messages.duplicated" -> summary.messagesDuplicated();
             case "messages.outOfOrder" -> summary.messagesOutOfOrder();
             case "errors.protocol" -> summary.protocolErrors();
-            default -> throw new IllegalStateException("gate key '" + key + "' is in GateKeys but not evaluated");
+            default -> {
+                if (key.startsWith(LOST_BY_REASON)) {
+                    yield summary.messagesLostByReason(key.substring(LOST_BY_REASON.length()));
+                }
+                throw new IllegalStateException("gate key '" + key + "' is in GateKeys but not evaluated");
+            }
         };
     }
 
@@ -98,6 +106,7 @@ public final class Gate {
                     ratio(summary.connectionsSucceeded(), summary.connectionsAttempted());
             case "channels.successRatio" -> ratio(summary.channelsJoined(), summary.channelsAttempted());
             case "messages.deliveredRatio" -> ratio(summary.delivered(), summary.expectedDeliveries());
+            case "channels.readyRatio" -> ratio(summary.channelsReady(), summary.subscriptions());
             default -> throw new IllegalStateException("gate key '" + key + "' is in GateKeys but not evaluated");
         };
     }

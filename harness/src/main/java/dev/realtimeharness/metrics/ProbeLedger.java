@@ -9,8 +9,13 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Accounts for every expected delivery of every probe: each ends as exactly one of delivered or lost
- * (duplicates, late arrivals and unexpected frames are counted beside them), so at the end
- * {@code expectedDeliveries == delivered + lost}.
+ * (duplicates, late arrivals, unexpected frames and other change types on probe rows are counted beside them), so
+ * at the end {@code expectedDeliveries == delivered + lost}, and {@code lost} is the sum of {@link #lost(LostReason)}.
+ *
+ * <p>A probe is owed to every subscription the scenario subscribes to receive it, ready or not: a delivery owed to
+ * a subscription that was not ready when the probe was registered is lost at once, with the reason
+ * ({@link LostReason#NEVER_READY} or {@link LostReason#CHANNEL_DOWN}), so that channels that never became ready
+ * cannot leave the books (a target that withholds readiness from a fifth of its channels must not pass with lost 0).
  *
  * <p>Threads: {@link #register}/{@link #markSent} from the publisher, {@link #recordDelivery} from any
  * number of event loops, {@link #expireOlderThan}/{@link #subscriptionClosed} and the counters from the
@@ -65,7 +70,8 @@ public final class ProbeLedger {
 
     /** A point-in-time reading of the counters (each counter is exact, the set is not atomic). */
     public record Counts(long published, long expectedDeliveries, long delivered, long lost, long duplicated,
-                         long outOfOrder, long late, long unexpected, long pending) {
+                         long outOfOrder, long late, long unexpected, long pending, long lostInFlight,
+                         long lostChannelDown, long lostNeverReady, long lostPublishFailed, long otherChanges) {
     }
 
     private final int subscriptionCount;
@@ -79,11 +85,12 @@ public final class ProbeLedger {
     private final LongAdder published = new LongAdder();
     private final LongAdder expectedDeliveries = new LongAdder();
     private final LongAdder delivered = new LongAdder();
-    private final LongAdder lost = new LongAdder();
     private final LongAdder duplicated = new LongAdder();
     private final LongAdder outOfOrder = new LongAdder();
     private final LongAdder late = new LongAdder();
     private final LongAdder unexpected = new LongAdder();
+    private final LongAdder otherChanges = new LongAdder();
+    private final LongAdder[] lostByReason = new LongAdder[LostReason.values().length];
 
     /** @param subscriptionCount drivers × channelsPerDriver; subscription indexes are 0 .. count-1 */
     public ProbeLedger(int subscriptionCount) {
@@ -96,27 +103,75 @@ public final class ProbeLedger {
             highestDeliveredSeq.set(i, -1);
         }
         this.outOfOrderBySubscription = new AtomicLongArray(subscriptionCount);
+        for (int i = 0; i < lostByReason.length; i++) {
+            lostByReason[i] = new LongAdder();
+        }
+    }
+
+    /** Registers probe {@code seq} owed to {@code expectedSubscriptions}, all of them ready (see below). */
+    public void register(long seq, long dueNanos, int[] expectedSubscriptions) {
+        register(seq, dueNanos, expectedSubscriptions, new int[0], new int[0]);
     }
 
     /**
-     * Registers probe {@code seq}, due at {@code dueNanos}, expected once at each of
-     * {@code expectedSubscriptions} (duplicates in the array are ignored). Call before publishing it.
+     * Registers probe {@code seq}, due at {@code dueNanos}, owed once to each subscription of the three arrays:
+     * {@code ready} ones are pending until delivered or lost; {@code down} ones (ready before, not now) are lost at
+     * once as {@link LostReason#CHANNEL_DOWN}, {@code neverReady} ones as {@link LostReason#NEVER_READY}. A
+     * subscription named twice counts once, as ready before down before never ready. Call before publishing.
      */
-    public void register(long seq, long dueNanos, int[] expectedSubscriptions) {
+    public void register(long seq, long dueNanos, int[] ready, int[] down, int[] neverReady) {
         if (seq < 0) {
             throw new IllegalArgumentException("probe seq must be >= 0, was " + seq);
         }
-        int[] subscriptions = Arrays.stream(expectedSubscriptions).sorted().distinct().toArray();
-        for (int subscription : subscriptions) {
-            checkSubscription(subscription);
+        // subscription << 2 | state: one sort orders by subscription and puts the state that wins first.
+        long[] keyed = new long[ready.length + down.length + neverReady.length];
+        int k = 0;
+        for (int state = 0; state < 3; state++) {
+            for (int subscription : state == 0 ? ready : state == 1 ? down : neverReady) {
+                checkSubscription(subscription);
+                keyed[k++] = (long) subscription << 2 | state;
+            }
         }
-        Probe probe = new Probe(seq, dueNanos, subscriptions);
+        Arrays.sort(keyed);
+        int[] subscriptions = new int[keyed.length];
+        byte[] initial = new byte[keyed.length];
+        long[] lostByState = new long[3];
+        int n = 0;
+        for (long key : keyed) {
+            int subscription = (int) (key >>> 2);
+            if (n > 0 && subscriptions[n - 1] == subscription) {
+                continue;
+            }
+            int state = (int) (key & 3);
+            subscriptions[n] = subscription;
+            initial[n++] = state == 0 ? PENDING : LOST;
+            lostByState[state]++;
+        }
+        // Settled before the probe is visible to event loops, so no delivery can race these states.
+        Probe probe = new Probe(seq, dueNanos, Arrays.copyOf(subscriptions, n), Arrays.copyOf(initial, n),
+                (int) lostByState[0]);
         if (inFlight.putIfAbsent(seq, probe) != null) {
             throw new IllegalStateException("probe seq " + seq + " is already registered");
         }
         highestRegisteredSeq.accumulateAndGet(seq, Math::max);
         published.increment();
-        expectedDeliveries.add(subscriptions.length);
+        expectedDeliveries.add(n);
+        addLost(LostReason.CHANNEL_DOWN, lostByState[1]);
+        addLost(LostReason.NEVER_READY, lostByState[2]);
+    }
+
+    /**
+     * Probe {@code seq} could not be published: its pending deliveries are lost as publishFailed; it is kept until
+     * {@link #expireOlderThan} passes {@code failedNanos} (a delivery arriving anyway is late). Returns how many.
+     */
+    public long publishFailed(long seq, long failedNanos) {
+        Probe probe = inFlight.get(seq);
+        return probe == null ? 0 : probe.failed(failedNanos);
+    }
+
+    /** Another change type than the probe's (UPDATE/DELETE of a probe row): counted apart, never as a delivery. */
+    public void recordOtherChange() {
+        otherChanges.increment();
     }
 
     /** Records when probe {@code seq} was handed to the driver; unknown seqs are ignored. */
@@ -167,7 +222,7 @@ public final class ProbeLedger {
         checkSubscription(subscription);
         long marked = 0;
         for (Probe probe : inFlight.values()) {
-            marked += probe.loseAt(subscription);
+            marked += probe.loseAt(subscription, LostReason.CHANNEL_DOWN);
         }
         return marked;
     }
@@ -182,7 +237,7 @@ public final class ProbeLedger {
         for (Iterator<Probe> it = inFlight.values().iterator(); it.hasNext(); ) {
             Probe probe = it.next();
             if (probe.sentBefore(sentBeforeNanos)) {
-                marked += probe.loseAllPending();
+                marked += probe.loseAllPending(LostReason.IN_FLIGHT);
                 it.remove();
             }
         }
@@ -193,7 +248,7 @@ public final class ProbeLedger {
     public long finish() {
         long marked = 0;
         for (Probe probe : inFlight.values()) {
-            marked += probe.loseAllPending();
+            marked += probe.loseAllPending(LostReason.IN_FLIGHT);
         }
         return marked;
     }
@@ -210,8 +265,13 @@ public final class ProbeLedger {
         return delivered.sum();
     }
 
+    /** The sum of {@link #lost(LostReason)} over the reasons. */
     public long lost() {
-        return lost.sum();
+        long sum = 0;
+        for (LongAdder byReason : lostByReason) {
+            sum += byReason.sum();
+        }
+        return sum;
     }
 
     public long duplicated() {
@@ -236,22 +296,38 @@ public final class ProbeLedger {
         return unexpected.sum();
     }
 
+    /** Lost deliveries for one reason; the reasons add up to {@link #lost()}. */
+    public long lost(LostReason reason) {
+        return lostByReason[reason.ordinal()].sum();
+    }
+
+    /** Changes of another type than the probe's on probe rows (see {@link #recordOtherChange}). */
+    public long otherChanges() {
+        return otherChanges.sum();
+    }
+
     /** Expected deliveries neither delivered nor lost yet. */
     public long pending() {
-        return expectedDeliveries.sum() - delivered.sum() - lost.sum();
+        return expectedDeliveries.sum() - delivered.sum() - lost();
     }
 
     public Counts counts() {
         long expected = expectedDeliveries.sum();
         long deliveredNow = delivered.sum();
-        long lostNow = lost.sum();
+        long lostNow = lost();
         return new Counts(published.sum(), expected, deliveredNow, lostNow, duplicated.sum(), outOfOrder.sum(),
-                late.sum(), unexpected.sum(), expected - deliveredNow - lostNow);
+                late.sum(), unexpected.sum(), expected - deliveredNow - lostNow, lost(LostReason.IN_FLIGHT),
+                lost(LostReason.CHANNEL_DOWN), lost(LostReason.NEVER_READY), lost(LostReason.PUBLISH_FAILED),
+                otherChanges.sum());
     }
 
     /** Probes held in memory (the in-flight window). */
     public int inFlightProbes() {
         return inFlight.size();
+    }
+
+    private void addLost(LostReason reason, long n) {
+        lostByReason[reason.ordinal()].add(n);
     }
 
     private void checkSubscription(int subscription) {
@@ -269,12 +345,12 @@ public final class ProbeLedger {
         private long sendNanos = NOT_SENT;
         private int pending;
 
-        Probe(long seq, long dueNanos, int[] subscriptions) {
+        Probe(long seq, long dueNanos, int[] subscriptions, byte[] states, int pending) {
             this.seq = seq;
             this.dueNanos = dueNanos;
             this.subscriptions = subscriptions;
-            this.states = new byte[subscriptions.length];
-            this.pending = subscriptions.length;
+            this.states = states;
+            this.pending = pending;
         }
 
         synchronized void markSent(long nanos) {
@@ -306,18 +382,25 @@ public final class ProbeLedger {
             }
         }
 
-        synchronized int loseAt(int subscription) {
+        synchronized int loseAt(int subscription, LostReason reason) {
             int slot = Arrays.binarySearch(subscriptions, subscription);
             if (slot < 0 || states[slot] != PENDING) {
                 return 0;
             }
             states[slot] = LOST;
             pending--;
-            lost.increment();
+            addLost(reason, 1);
             return 1;
         }
 
-        synchronized int loseAllPending() {
+        synchronized int failed(long nanos) {
+            if (sendNanos == NOT_SENT) {
+                sendNanos = nanos;
+            }
+            return loseAllPending(LostReason.PUBLISH_FAILED);
+        }
+
+        synchronized int loseAllPending(LostReason reason) {
             if (pending == 0) {
                 return 0;
             }
@@ -329,7 +412,7 @@ public final class ProbeLedger {
                 }
             }
             pending = 0;
-            lost.add(marked);
+            addLost(reason, marked);
             return marked;
         }
     }

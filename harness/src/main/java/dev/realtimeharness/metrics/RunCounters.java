@@ -23,6 +23,9 @@ public final class RunCounters {
     private final LongAdder channelsFailed = new LongAdder();
     private final AtomicLong channelsReady = new AtomicLong();
     private final ConcurrentHashMap<String, LongAdder> joinFailureReasons = new ConcurrentHashMap<>();
+    private final LongAdder channelsEverReady = new LongAdder();
+    private final LongAdder channelsClosedByServer = new LongAdder();
+    private final LongAdder channelsRejoined = new LongAdder();
 
     private final LongAdder protocolErrors = new LongAdder();
     private final LongAdder heartbeatsSent = new LongAdder();
@@ -73,6 +76,33 @@ public final class RunCounters {
     /** A ready channel closed or left. */
     public void channelNotReady() {
         channelsReady.decrementAndGet();
+    }
+
+    /** A subscription was ready for the first time in this run (counted once per subscription by the caller). */
+    public void channelEverReady() {
+        channelsEverReady.increment();
+    }
+
+    /** The server closed a joining or joined channel (phx_close). */
+    public void channelClosedByServer() {
+        channelsClosedByServer.increment();
+    }
+
+    /** A subscription that had been joined before joined again (after phx_error, a refusal, a reconnect). */
+    public void channelRejoined() {
+        channelsRejoined.increment();
+    }
+
+    public long channelsEverReady() {
+        return channelsEverReady.sum();
+    }
+
+    public long channelsClosedByServer() {
+        return channelsClosedByServer.sum();
+    }
+
+    public long channelsRejoined() {
+        return channelsRejoined.sum();
     }
 
     public void protocolError() {

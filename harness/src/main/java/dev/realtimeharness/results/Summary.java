@@ -134,6 +134,33 @@ public record Summary(
         return harness == null ? "" : harness.saturatedReason();
     }
 
+    /** A summary written before readiness was counted has none: 0, so a readiness check cannot pass on it. */
+    @Override
+    public long channelsReady() {
+        return channels.ready() == null ? 0 : channels.ready();
+    }
+
+    @Override
+    public long subscriptions() {
+        return (long) drivers * channelsPerDriver;
+    }
+
+    /** A summary written before the split by reason has none: each reason is then bounded by the total lost. */
+    @Override
+    public long messagesLostByReason(String reason) {
+        Messages.LostByReason by = messages.lostByReason();
+        if (by == null) {
+            return messages.lost();
+        }
+        return switch (reason) {
+            case "inFlight" -> by.inFlight();
+            case "channelDown" -> by.channelDown();
+            case "neverReady" -> by.neverReady();
+            case "publishFailed" -> by.publishFailed();
+            default -> throw new IllegalArgumentException("no lost reason '" + reason + "'");
+        };
+    }
+
     /** {@code successRatio} is succeeded / attempted, 0.0 when nothing was attempted. */
     public record Connections(long attempted, long succeeded, long failed, double successRatio, long reconnects) {
         public static Connections of(long attempted, long succeeded, long failed, long reconnects) {
@@ -146,23 +173,67 @@ public record Summary(
         }
     }
 
-    /** {@code failureReasons}: join refusals by the server's reason string. */
-    public record Channels(long attempted, long joined, long failed, Map<String, Long> failureReasons) {
+    /**
+     * {@code attempted}/{@code joined}: join attempts and ok replies (rejoins included); {@code failureReasons}: join
+     * refusals by the server's reason string. {@code ready}: subscriptions ready at least once ("Subscribed to
+     * PostgreSQL", or the join reply for broadcast-only channels); {@code readyRatio} = ready / subscriptions
+     * (drivers × channelsPerDriver); {@code neverReady} = subscriptions − ready; {@code closedByServer}: phx_close
+     * received for a joining or joined channel; {@code rejoined}: ok joins of a subscription joined before. In a
+     * summary written before these fields existed they are absent (null here, left out when written back), never a
+     * made-up 0.
+     */
+    public record Channels(long attempted, long joined, long failed, Map<String, Long> failureReasons,
+                           @JsonInclude(JsonInclude.Include.NON_NULL) Long ready,
+                           @JsonInclude(JsonInclude.Include.NON_NULL) Double readyRatio,
+                           @JsonInclude(JsonInclude.Include.NON_NULL) Long neverReady,
+                           @JsonInclude(JsonInclude.Include.NON_NULL) Long closedByServer,
+                           @JsonInclude(JsonInclude.Include.NON_NULL) Long rejoined) {
         public Channels {
             failureReasons = failureReasons == null ? Map.of() : new TreeMap<>(failureReasons);
         }
 
-        public static Channels from(RunCounters counters) {
+        /** Without the readiness figures (older callers, fixtures). */
+        public Channels(long attempted, long joined, long failed, Map<String, Long> failureReasons) {
+            this(attempted, joined, failed, failureReasons, null, null, null, null, null);
+        }
+
+        public static Channels from(RunCounters counters, long subscriptions) {
+            long ready = counters.channelsEverReady();
             return new Channels(counters.channelsAttempted(), counters.channelsJoined(), counters.channelsFailed(),
-                    counters.joinFailureReasons());
+                    counters.joinFailureReasons(), ready, ratio(ready, subscriptions),
+                    Math.max(0, subscriptions - ready), counters.channelsClosedByServer(), counters.channelsRejoined());
         }
     }
 
+    /**
+     * {@code lost} = the sum of {@code lostByReason}; {@code expectedDeliveries} = delivered + lost. {@code late}:
+     * arrived after being counted lost (not in delivered); {@code unexpected}: a probe frame nobody expected (unknown
+     * seq, or a subscription it was not owed to); {@code otherChanges}: changes of another type than INSERT on probe
+     * rows. These are absent (null here, left out when written back) in a summary written before they existed.
+     */
     public record Messages(long published, long expectedDeliveries, long delivered, long lost, long duplicated,
-                           long outOfOrder) {
+                           long outOfOrder,
+                           @JsonInclude(JsonInclude.Include.NON_NULL) LostByReason lostByReason,
+                           @JsonInclude(JsonInclude.Include.NON_NULL) Long late,
+                           @JsonInclude(JsonInclude.Include.NON_NULL) Long unexpected,
+                           @JsonInclude(JsonInclude.Include.NON_NULL) Long otherChanges) {
+
+        /** Without the split of lost and the side counts (older callers, fixtures). */
+        public Messages(long published, long expectedDeliveries, long delivered, long lost, long duplicated,
+                long outOfOrder) {
+            this(published, expectedDeliveries, delivered, lost, duplicated, outOfOrder, null, null, null, null);
+        }
+
         public static Messages from(ProbeLedger.Counts counts) {
             return new Messages(counts.published(), counts.expectedDeliveries(), counts.delivered(), counts.lost(),
-                    counts.duplicated(), counts.outOfOrder());
+                    counts.duplicated(), counts.outOfOrder(),
+                    new LostByReason(counts.lostInFlight(), counts.lostChannelDown(), counts.lostNeverReady(),
+                            counts.lostPublishFailed()),
+                    counts.late(), counts.unexpected(), counts.otherChanges());
+        }
+
+        /** See {@link ProbeLedger.LostReason}. */
+        public record LostByReason(long inFlight, long channelDown, long neverReady, long publishFailed) {
         }
     }
 

@@ -24,9 +24,27 @@ final class ConsoleReport {
         out.printf("channels     %d joined of %d attempts, %d failed %s%n", s.channels().joined(),
                 s.channels().attempted(), s.channels().failed(),
                 s.channels().failureReasons().isEmpty() ? "" : s.channels().failureReasons());
+        Summary.Channels c = s.channels();
+        if (c.ready() != null) {
+            out.printf("             %d of %d ready (%.2f%%), %d never ready, %d closed by the server, %d rejoined%n",
+                    c.ready(), s.subscriptions(), 100 * c.readyRatio(), orZero(c.neverReady()),
+                    orZero(c.closedByServer()), orZero(c.rejoined()));
+        }
         out.printf("messages     published %d, expected %d, delivered %d, lost %d, duplicated %d, out of order %d%n",
                 s.messages().published(), s.messages().expectedDeliveries(), s.messages().delivered(),
                 s.messages().lost(), s.messages().duplicated(), s.messages().outOfOrder());
+        Summary.Messages.LostByReason by = s.messages().lostByReason();
+        if (by != null && s.messages().lost() > 0) {
+            out.printf("             lost: %d in flight, %d channel down, %d never ready, %d publish failed%n",
+                    by.inFlight(), by.channelDown(), by.neverReady(), by.publishFailed());
+        }
+        long late = orZero(s.messages().late());
+        long unexpected = orZero(s.messages().unexpected());
+        long otherChanges = orZero(s.messages().otherChanges());
+        if (late + unexpected + otherChanges > 0) {
+            out.printf("             %d late (after being counted lost), %d unexpected, %d other changes on probe rows%n",
+                    late, unexpected, otherChanges);
+        }
         if (publishFailures > 0) {
             out.printf("publish      %d probes failed to publish (their deliveries count as lost)%n", publishFailures);
         }
@@ -68,6 +86,10 @@ final class ConsoleReport {
         out.println("gate: " + verdict.label());
         out.println(verdict.describe());
         out.println("results: " + dir.path());
+    }
+
+    private static long orZero(Long n) {
+        return n == null ? 0 : n;
     }
 
     private static void row(PrintStream out, String name, Summary.LatencyStats l) {

@@ -7,15 +7,19 @@ import dev.realtimeharness.scenario.PublishVia;
 import dev.realtimeharness.scenario.Scenario;
 import dev.realtimeharness.scenario.TopicTemplate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.IntStream;
 
 /**
- * Which subscriptions must receive a probe published for driver {@code d}; only ready subscriptions count
- * (measurement.md, "Readiness").
+ * Which subscriptions are owed a probe published for driver {@code d}: every subscription the scenario subscribes to
+ * receive it, split by whether it is ready now, down (ready before, not now) or never was. Only the ready ones can be
+ * waited for (measurement.md, "Readiness"); the others are counted lost at once with their reason, so that a channel
+ * that never became ready, or is down, cannot silently leave the books.
  *
  * <ul>
  * <li>postgres: the probe's row has {@code driver_id} = d's uuid. When the scenario's postgres_changes filter names
@@ -69,19 +73,47 @@ final class Expectations {
                 .toList();
     }
 
+    /** The subscriptions owed a probe for one driver, by their state when it is registered. */
+    record Owed(int[] ready, int[] down, int[] neverReady) {
+        int total() {
+            return ready.length + down.length + neverReady.length;
+        }
+    }
+
     /** The ready subscriptions that must receive a probe for driver {@code d}. */
     int[] expectedFor(int driver) {
-        if (broadcast) {
-            int[] all = broadcastReceivers.get(driver);
-            int[] ready = new int[all.length];
-            int n = 0;
-            for (int s : all) {
-                if (board.isReady(s)) {
-                    ready[n++] = s;
-                }
+        return owedFor(driver).ready();
+    }
+
+    /** Every subscription owed a probe for driver {@code d}, split by readiness now. */
+    Owed owedFor(int driver) {
+        int[] all = receiversOf(driver);
+        int[] ready = new int[all.length];
+        int[] down = new int[all.length];
+        int[] never = new int[all.length];
+        int r = 0;
+        int d = 0;
+        int n = 0;
+        for (int s : all) {
+            if (board.isReady(s)) {
+                ready[r++] = s;
+            } else if (board.wasEverReady(s)) {
+                down[d++] = s;
+            } else {
+                never[n++] = s;
             }
-            return java.util.Arrays.copyOf(ready, n);
         }
-        return perDriverFilter ? board.readyOf(driver) : board.readyAll();
+        return new Owed(Arrays.copyOf(ready, r), Arrays.copyOf(down, d), Arrays.copyOf(never, n));
+    }
+
+    private int[] receiversOf(int driver) {
+        if (broadcast) {
+            return broadcastReceivers.get(driver);
+        }
+        if (perDriverFilter) {
+            int base = driver * board.channelsPerDriver();
+            return IntStream.range(base, base + board.channelsPerDriver()).toArray();
+        }
+        return IntStream.range(0, board.size()).toArray();
     }
 }

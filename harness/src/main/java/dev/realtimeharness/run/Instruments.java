@@ -55,7 +55,8 @@ final class Instruments {
     Summary summarize(Scenario s, String runId, Instant startedAt, Instant endedAt, String targetName,
             boolean localClock) {
         return new Summary(runId, s.name(), targetName, startedAt.toString(), endedAt.toString(), s.drivers(),
-                s.channelsPerDriver(), Summary.Connections.from(counters), Summary.Channels.from(counters),
+                s.channelsPerDriver(), Summary.Connections.from(counters), Summary.Channels.from(counters,
+                        (long) s.drivers() * s.channelsPerDriver()),
                 Summary.Messages.from(ledger.counts()),
                 Summary.LatencyStats.of(recorders.cumulative(Metric.PUB_TO_RECV)),
                 Summary.LatencyStats.of(recorders.cumulative(Metric.PUB_TO_RECV_RAW)),

@@ -327,7 +327,7 @@ public final class Measurement implements AutoCloseable {
             phase.publish(publisher, stop);
             if (phase.skipped() > 0) {
                 progress.finishLine();
-                out.printf("%d probes were not published: their driver had no ready channel%n", phase.skipped());
+                out.printf("%d probes were not published: no subscription receives them%n", phase.skipped());
             }
             phase.drain(stop);
         }

@@ -14,8 +14,13 @@ import java.util.function.BooleanSupplier;
 
 /**
  * The publishing phase of a run: the open-model schedule from t0 whatever the target does, for the scenario's
- * duration (or its message count), then the drain. Probes are registered in the ledger only for drivers with ready
- * subscriptions. Shared by {@code harness run} and {@link Measurement}.
+ * duration (or its message count), then the drain. Shared by {@code harness run} and {@link Measurement}.
+ *
+ * <p>Every probe is published and registered with everything it is owed, even when none of its driver's channels
+ * is ready: the owed deliveries on channels that are down or were never ready are counted lost with that reason,
+ * and the probe is still sent, so the schedule is the same whatever the target does and a channel that turns
+ * out to receive it anyway shows up as {@code late}. Only a probe owed to nobody (no subscription receives it) is
+ * skipped.
  */
 final class PublishPhase {
     private final Scenario scenario;
@@ -61,16 +66,18 @@ final class PublishPhase {
             @Override
             public void failed(Probe probe, String reason) {
                 publishFailures.increment();
+                // Nothing was sent: what it still owed is lost for this reason, not left to expire as in flight.
+                ledger.publishFailed(probe.seq(), System.nanoTime());
             }
         };
         long t0 = System.nanoTime() + 50_000_000L;
         loop = new PublishLoop(new OpenModelSchedule(t0, scenario.publish().rate().perSecond()), maxMessages,
                 endNanos, scenario.drivers(), runId, probe -> {
-                    int[] expected = expectations.expectedFor(probe.driver());
-                    if (expected.length == 0) {
+                    Expectations.Owed owed = expectations.owedFor(probe.driver());
+                    if (owed.total() == 0) {
                         return false;
                     }
-                    ledger.register(probe.seq(), probe.dueNanos(), expected);
+                    ledger.register(probe.seq(), probe.dueNanos(), owed.ready(), owed.down(), owed.neverReady());
                     return true;
                 }, publisher, outcome);
         Thread publishThread = new Thread(loop, "publish");
@@ -83,7 +90,7 @@ final class PublishPhase {
         publishThread.join(5_000);
     }
 
-    /** Probes not published because their driver had no ready channel. */
+    /** Probes not published because no subscription receives them. */
     long skipped() {
         return loop == null ? 0 : loop.skipped();
     }

@@ -3,23 +3,50 @@ package dev.realtimeharness.run;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 
 /**
- * Which subscriptions can receive right now. Written by event loops (ready / closed), read by the publish thread
- * when it decides where a probe is expected: probes are due only for ready subscriptions (measurement.md).
+ * Which subscriptions can receive right now, and which ever could. Written by event loops (joined / ready / closed),
+ * read by the publish thread when it decides how each owed delivery of a probe starts: pending on a ready
+ * subscription, lost at once on one that is down (ready before) or was never ready (measurement.md, "Readiness").
  */
 final class ReadyBoard {
     private final AtomicIntegerArray ready;
     private final AtomicIntegerArray refused;
+    private final AtomicIntegerArray everReady;
+    private final AtomicIntegerArray everJoined;
     private final int channelsPerDriver;
 
     ReadyBoard(int drivers, int channelsPerDriver) {
         this.ready = new AtomicIntegerArray(drivers * channelsPerDriver);
         this.refused = new AtomicIntegerArray(drivers * channelsPerDriver);
+        this.everReady = new AtomicIntegerArray(drivers * channelsPerDriver);
+        this.everJoined = new AtomicIntegerArray(drivers * channelsPerDriver);
         this.channelsPerDriver = channelsPerDriver;
     }
 
     /** Returns true when the subscription was not ready before. */
     boolean markReady(int subscription) {
         return ready.getAndSet(subscription, 1) == 0;
+    }
+
+    /** Returns true the first time the subscription is ready in this run (for {@code channels.ready}). */
+    boolean markEverReady(int subscription) {
+        return everReady.getAndSet(subscription, 1) == 0;
+    }
+
+    /** Returns true when the subscription had been joined before: this join is a rejoin. */
+    boolean markJoined(int subscription) {
+        return everJoined.getAndSet(subscription, 1) == 1;
+    }
+
+    boolean wasEverReady(int subscription) {
+        return everReady.get(subscription) == 1;
+    }
+
+    int size() {
+        return ready.length();
+    }
+
+    int channelsPerDriver() {
+        return channelsPerDriver;
     }
 
     /** Returns true when the subscription was ready before. */

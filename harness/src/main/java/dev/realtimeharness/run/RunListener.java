@@ -79,6 +79,9 @@ final class RunListener implements ClientListener {
     @Override
     public void joined(int subscription, long joinNanos) {
         counters.channelJoined();
+        if (board.markJoined(subscription)) {
+            counters.channelRejoined();
+        }
         recorders.recordNanos(Metric.JOIN, joinNanos);
     }
 
@@ -94,6 +97,9 @@ final class RunListener implements ClientListener {
             counters.channelReady();
             recorders.recordNanos(Metric.READY, joinToReadyNanos);
         }
+        if (board.markEverReady(subscription)) {
+            counters.channelEverReady();
+        }
     }
 
     @Override
@@ -104,6 +110,21 @@ final class RunListener implements ClientListener {
         // Expected deliveries still pending on a closed subscription can no longer arrive: they are lost.
         ledger.subscriptionClosed(subscription);
         log.debug("subscription {} closed: {}", subscription, reason);
+    }
+
+    @Override
+    public void closedByServer(int subscription) {
+        counters.channelClosedByServer();
+    }
+
+    @Override
+    public void otherChangeReceived(int subscription, String probe, String changeType) {
+        // Only this run's probe rows: another run's rows are foreign, whatever the change.
+        if (Probe.parseSeq(runId, probe) < 0) {
+            foreignProbes.increment();
+            return;
+        }
+        ledger.recordOtherChange();
     }
 
     @Override

@@ -40,6 +40,9 @@ public final class GateKeys {
      */
     static final Map<String, String> DEFAULT_GATE = defaultGate();
 
+    /** The reasons of {@code messages.lostByReason}, as summary.json names them. */
+    public static final List<String> LOST_REASONS = List.of("inFlight", "channelDown", "neverReady", "publishFailed");
+
     private static final Map<String, Kind> KEYS = build();
     private static final Pattern PERCENT = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*%");
 
@@ -58,6 +61,11 @@ public final class GateKeys {
         }
         for (String k : List.of("connections.successRatio", "channels.successRatio", "messages.deliveredRatio")) {
             keys.put(k, Kind.RATIO_MIN);
+        }
+        // Appended: the readiness ratio and the lost deliveries by reason (measurement.md, "Accounting").
+        keys.put("channels.readyRatio", Kind.RATIO_MIN);
+        for (String reason : LOST_REASONS) {
+            keys.put("messages.lostByReason." + reason, Kind.COUNT_MAX);
         }
         keys.put("harness.saturated", Kind.FLAG);
         return Collections.unmodifiableMap(keys);
@@ -144,7 +152,8 @@ public final class GateKeys {
     static String unknownMessage(String key) {
         return "unknown gate key '" + key + "' (allowed: " + String.join(", ", LATENCY_METRICS) + " with ."
                 + String.join("|", LATENCY_STATS) + "; messages.lost, messages.duplicated, messages.outOfOrder, "
-                + "errors.protocol; connections.successRatio, channels.successRatio, messages.deliveredRatio; "
+                + "errors.protocol, messages.lostByReason." + String.join("|", LOST_REASONS)
+                + "; connections.successRatio, channels.successRatio, messages.deliveredRatio, channels.readyRatio; "
                 + "harness.saturated)";
     }
 }

@@ -275,6 +275,21 @@ class DriverConnectionHandlerTest {
     }
 
     @Test
+    void phxCloseAnsweringTheLeaveAfterAJoinTimeoutDoesNotStopTheRejoin() {
+        open(Vsn.V2, 1, true);
+        nextText();
+        ch.advanceTimeBy(10, TimeUnit.SECONDS);
+        ch.runScheduledPendingTasks();
+        assertThat(nextText()).isEqualTo("[\"1\",\"2\",\"realtime:driver-orders:1:0\",\"phx_leave\",{}]");
+        // The server answers the leave, then closes the old join (ref = join_ref), as Phoenix does.
+        in("[\"1\",\"2\",\"realtime:driver-orders:1:0\",\"phx_reply\",{\"response\":{},\"status\":\"ok\"}]");
+        in("[\"1\",\"1\",\"realtime:driver-orders:1:0\",\"phx_close\",{}]");
+        ch.advanceTimeBy(1, TimeUnit.SECONDS);
+        ch.runScheduledPendingTasks();
+        assertThat(nextText()).startsWith("[\"3\",\"3\",\"realtime:driver-orders:1:0\",\"phx_join\"");
+    }
+
+    @Test
     void mismatchRefusalLeavesBeforeRejoining() {
         open(Vsn.V2, 1, true);
         nextText();

@@ -1,0 +1,61 @@
+package dev.realtimeharness.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.realtimeharness.metrics.LatencyRecorders;
+import dev.realtimeharness.metrics.LostReason;
+import dev.realtimeharness.metrics.ProbeLedger;
+import dev.realtimeharness.metrics.RunCounters;
+import dev.realtimeharness.results.Summary;
+import org.junit.jupiter.api.Test;
+
+/** The channel figures of summary.json as the listener counts them from what the fleet reports. */
+class RunListenerChannelsTest {
+    final ProbeLedger ledger = new ProbeLedger(4);
+    final RunCounters counters = new RunCounters();
+    final ReadyBoard board = new ReadyBoard(2, 2);
+    final RunListener listener = new RunListener("run", ledger, new LatencyRecorders(), counters, board, false);
+
+    @Test
+    void subscriptionReadyAgainAfterARejoinCountsOnceAsReadyAndOnceAsRejoined() {
+        listener.joined(0, 1);
+        listener.ready(0, 1);
+        listener.subscriptionClosed(0, "phx_error");
+        listener.joined(0, 1);
+        listener.ready(0, 1);
+        listener.joined(1, 1);
+        listener.ready(1, 1);
+
+        Summary.Channels c = Summary.Channels.from(counters, 4);
+        assertThat(c.ready()).isEqualTo(2);
+        assertThat(c.readyRatio()).isEqualTo(0.5);
+        assertThat(c.neverReady()).isEqualTo(2);
+        assertThat(c.rejoined()).isEqualTo(1);
+        assertThat(c.joined()).isEqualTo(3);
+    }
+
+    @Test
+    void serverCloseIsCountedAndThePendingDeliveriesOfTheChannelAreLostAsChannelDown() {
+        listener.joined(2, 1);
+        listener.ready(2, 1);
+        ledger.register(0, 0, new int[] {2});
+
+        listener.subscriptionClosed(2, "phx_close");
+        listener.closedByServer(2);
+
+        assertThat(Summary.Channels.from(counters, 4).closedByServer()).isEqualTo(1);
+        assertThat(ledger.lost(LostReason.CHANNEL_DOWN)).isEqualTo(1);
+        assertThat(board.isReady(2)).isFalse();
+        assertThat(board.wasEverReady(2)).as("down, not never ready").isTrue();
+    }
+
+    @Test
+    void otherChangeOfThisRunsProbeRowIsCountedApartAndAForeignOneIsNot() {
+        listener.otherChangeReceived(0, "run:3", "UPDATE");
+        listener.otherChangeReceived(0, "other-run:3", "UPDATE");
+
+        assertThat(ledger.otherChanges()).isEqualTo(1);
+        assertThat(ledger.duplicated()).isZero();
+        assertThat(listener.foreignProbes.sum()).isEqualTo(1);
+    }
+}
