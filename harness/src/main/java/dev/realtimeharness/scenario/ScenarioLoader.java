@@ -64,11 +64,7 @@ public final class ScenarioLoader {
         if (tree != null && (!tree.has("gate") || tree.get("gate").isNull())) {
             // No gate section: the default gate, which --set gate.KEY=VALUE then adjusts like any other field.
             ObjectNode gate = tree.putObject("gate");
-            GateKeys.DEFAULT_GATE.forEach((key, limit) -> {
-                if (GateKeys.isKnown(key)) {
-                    gate.put(key, limit);
-                }
-            });
+            GateKeys.DEFAULT_GATE.forEach(gate::put);
         }
         for (String set : sets) {
             SetOverride override;
