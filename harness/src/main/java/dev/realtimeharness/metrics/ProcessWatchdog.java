@@ -299,10 +299,10 @@ public final class ProcessWatchdog {
         double p99 = hiccupP99Millis();
         double max = hiccupMaxMillis();
         if (p99 > HICCUP_P99_LIMIT_MILLIS) {
-            reasons.add(String.format(Locale.ROOT, "hiccup p99 %.3f ms > %.0f ms (the JVM stalled, max %.3f ms)",
+            reasons.add(String.format(Locale.ROOT, "the JVM stalled: hiccup p99 %.3f ms > %.0f ms, max %.3f ms",
                     p99, HICCUP_P99_LIMIT_MILLIS, max));
         } else if (max >= HICCUP_MAX_LIMIT_MILLIS) {
-            reasons.add(String.format(Locale.ROOT, "a stall of %.3f ms (hiccup max >= %.0f ms)",
+            reasons.add(String.format(Locale.ROOT, "the JVM stalled: hiccup max %.3f ms >= %.0f ms",
                     max, HICCUP_MAX_LIMIT_MILLIS));
         }
         return reasons;
