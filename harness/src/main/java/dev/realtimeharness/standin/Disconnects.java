@@ -36,7 +36,6 @@ final class Disconnects {
     private final Supplier<Collection<StandInConnection>> open;
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicLong closed = new AtomicLong();
-    private volatile boolean fired;
 
     Disconnects(double ratio, Duration after, EventExecutor timer, Supplier<Collection<StandInConnection>> open) {
         this.ratio = ratio;
@@ -68,16 +67,10 @@ final class Disconnects {
             sockets.get(i).closeSocket(CLOSE_SERVICE_RESTART);
         }
         closed.addAndGet(n);
-        fired = true;
     }
 
     /** Sockets closed by the knob (0 until it fired). */
     long closed() {
         return closed.get();
-    }
-
-    /** Whether the disconnect has happened. */
-    boolean fired() {
-        return fired;
     }
 }
