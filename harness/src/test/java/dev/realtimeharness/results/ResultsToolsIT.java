@@ -103,7 +103,7 @@ class ResultsToolsIT {
         Path junit = results.resolve("junit.xml");
         cli("gate", delayed.toString(), "--set", "gate.latency.p50=10ms", "--junit", junit.toString());
         String xml = Files.readString(junit);
-        assertThat(xml).contains("<testsuite name=\"smoke\"").contains("tests=\"4\"").contains("failures=\"1\"")
+        assertThat(xml).contains("<testsuite name=\"smoke\"").contains("tests=\"5\"").contains("failures=\"1\"")
                 .contains("<testcase classname=\"gate.smoke\" name=\"latency.p50\"")
                 .contains("limit: 10").contains("actual: 5");
     }

@@ -129,8 +129,13 @@ class SmokeRunIT {
         assertThat(channels.get("joined").asLong()).isEqualTo(6);
         assertThat(channels.get("failureReasons").get("ChannelRateLimitReached: Too many channels").asLong())
                 .isGreaterThanOrEqualTo(4);
+        // Every probe is owed to all 5 channels of its driver: the 2 refused ones never became ready, so what they
+        // were owed is lost as neverReady, and the gate fails on it (a refused channel is not a smaller test).
         JsonNode m = o.summary().get("messages");
-        assertThat(m.get("expectedDeliveries").asLong()).isEqualTo(40 * 3);
+        assertThat(m.get("expectedDeliveries").asLong()).isEqualTo(40 * 5);
         assertThat(m.get("delivered").asLong()).isEqualTo(40 * 3);
+        assertThat(m.get("lostByReason").get("neverReady").asLong()).isEqualTo(40 * 2);
+        assertThat(channels.get("readyRatio").asDouble()).isEqualTo(0.6);
+        assertThat(o.exit()).isEqualTo(ExitCodes.GATE_FAILED);
     }
 }
