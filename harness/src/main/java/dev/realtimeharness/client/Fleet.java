@@ -23,7 +23,7 @@ public final class Fleet implements AutoCloseable {
 
     /** A fleet on its own event-loop group ({@code config.eventLoopThreads()}, 0: one per core). */
     public Fleet(FleetConfig config, List<DriverSpec> drivers, ClientListener listener, SslContext ssl) {
-        this(config, drivers, listener, ssl, EventLoops.newGroup(threads(config), "fleet"), true);
+        this(config, drivers, listener, ssl, EventLoops.newGroup(eventLoopThreads(config), "fleet"), true);
     }
 
     /**
@@ -46,7 +46,8 @@ public final class Fleet implements AutoCloseable {
         }
     }
 
-    private static int threads(FleetConfig config) {
+    /** The event-loop threads a fleet with {@code config} wants: its setting, else one per core. */
+    public static int eventLoopThreads(FleetConfig config) {
         return config.eventLoopThreads() > 0 ? config.eventLoopThreads()
                 : Math.max(1, Runtime.getRuntime().availableProcessors());
     }

@@ -10,18 +10,17 @@ import java.util.function.IntFunction;
  * the driver's topics in one statement (one transaction), with the payload {@code {"probe": ID}}. The server streams
  * {@code realtime.messages} inserts to subscribers (protocol.md §6, "Database broadcast").
  */
-public final class DbBroadcastPublisher implements Publisher {
+public final class DbBroadcastPublisher extends JdbcPublisher {
     private static final String SQL = "select realtime.send(jsonb_build_object('probe', ?::text), ?, t, ?) "
             + "from unnest(?::text[]) as t";
 
-    private final JdbcPool pool;
     private final String event;
     private final boolean isPrivate;
     private final IntFunction<List<String>> subTopicsOfDriver;
 
     public DbBroadcastPublisher(JdbcSettings jdbc, String event, boolean isPrivate,
             IntFunction<List<String>> subTopicsOfDriver) throws SQLException {
-        this.pool = new JdbcPool(jdbc, "publisher-db-broadcast");
+        super(jdbc, "publisher-db-broadcast");
         this.event = event;
         this.isPrivate = isPrivate;
         this.subTopicsOfDriver = subTopicsOfDriver;
@@ -44,20 +43,5 @@ public final class DbBroadcastPublisher implements Publisher {
     @Override
     public String via() {
         return "db-broadcast";
-    }
-
-    @Override
-    public long failures() {
-        return pool.failures();
-    }
-
-    @Override
-    public int connections() {
-        return pool.connections();
-    }
-
-    @Override
-    public void close() {
-        pool.close();
     }
 }

@@ -14,10 +14,9 @@ import java.util.regex.Pattern;
  * column (default {@code orders.notes}). Runs on its own pool ({@link JdbcPool}), one JDBC connection per thread,
  * autocommit, so each probe is one committed transaction and one change on the replication stream.
  */
-public final class PostgresPublisher implements Publisher {
+public final class PostgresPublisher extends JdbcPublisher {
     private static final Pattern IDENT = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)?");
 
-    private final JdbcPool pool;
     private final String sql;
     private final List<String> parameters;
     private final IntFunction<UUID> driverIds;
@@ -34,10 +33,10 @@ public final class PostgresPublisher implements Publisher {
      */
     public PostgresPublisher(JdbcSettings jdbc, SqlTemplate statement, IntFunction<UUID> driverIds)
             throws SQLException {
+        super(jdbc, "publisher-postgres");
         this.sql = statement.jdbcSql();
         this.parameters = statement.parameters();
         this.driverIds = driverIds;
-        this.pool = new JdbcPool(jdbc, "publisher-postgres");
     }
 
     static SqlTemplate defaultInsert(String table, String probeColumn) {
@@ -52,16 +51,6 @@ public final class PostgresPublisher implements Publisher {
     @Override
     public String via() {
         return "postgres";
-    }
-
-    @Override
-    public long failures() {
-        return pool.failures();
-    }
-
-    @Override
-    public int connections() {
-        return pool.connections();
     }
 
     @Override
@@ -84,10 +73,5 @@ public final class PostgresPublisher implements Publisher {
                 ps.execute();
             }
         });
-    }
-
-    @Override
-    public void close() {
-        pool.close();
     }
 }

@@ -26,7 +26,7 @@ final class FleetDrive {
         Instruments in = m.instruments();
         Dispatchers dispatchers = null;
         // One event-loop group for every connection of the run (drivers and dispatchers), shut down here.
-        EventLoopGroup group = EventLoops.newGroup(Math.max(1, Runtime.getRuntime().availableProcessors()), "fleet");
+        EventLoopGroup group = EventLoops.newGroup(Fleet.eventLoopThreads(m.fleetConfig()), "fleet");
         try (Fleet fleet = new Fleet(m.fleetConfig(), m.drivers(), m.listener(), m.ssl(), group)) {
             fleet.start();
             if (m.scenario().publish().via() == PublishVia.BROADCAST) {

@@ -25,8 +25,6 @@ final class Instruments {
     final HiccupMeter hiccups = new HiccupMeter();
     final ProcessWatchdog watchdog = new ProcessWatchdog(hiccups);
     final LongAdder publishFailures = new LongAdder();
-    // The publisher's own connections (JDBC or sockets), once it is open.
-    volatile int publisherConnections;
     private volatile PostgresMemory pgMemory = PostgresMemory.none();
 
     Instruments(Scenario scenario) {

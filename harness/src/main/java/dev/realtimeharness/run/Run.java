@@ -27,7 +27,6 @@ import org.slf4j.LoggerFactory;
 public final class Run {
     private static final Logger log = LoggerFactory.getLogger(Run.class);
     private static final long SECOND = 1_000_000_000L;
-    static final String INSECURE_WARNING = ConsoleReport.INSECURE_WARNING;
 
     private final RunOptions options;
     private final PrintStream out;
@@ -115,7 +114,7 @@ public final class Run {
                     return Outcome.BAD_INPUT;
                 }
                 if (remote.insecure()) {
-                    err.println(INSECURE_WARNING);
+                    err.println(ConsoleReport.INSECURE_WARNING);
                 }
             }
         }

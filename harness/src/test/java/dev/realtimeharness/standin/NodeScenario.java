@@ -27,6 +27,17 @@ import java.util.function.Predicate;
  * {@link #close} prints what node said, so a failure shows the client's view.
  */
 final class NodeScenario implements AutoCloseable {
+    /** The realtime-js check: node scripts and the npm install the build's pre-integration-test phase makes. */
+    static final Path CHECK_DIR = Path.of(System.getProperty("realtime-js.check.dir", "src/test/js/realtime-js-check"));
+
+    /** Fails a test class's set-up, saying how to fix it, when the build has not installed realtime-js. */
+    static void assertRealtimeJsInstalled() {
+        org.assertj.core.api.Assertions.assertThat(CHECK_DIR.resolve("node_modules/@supabase/realtime-js"))
+                .as("realtime-js is not installed in %s: run `npm install --no-package-lock --no-audit --no-fund`"
+                        + " there (the build's pre-integration-test phase does)", CHECK_DIR)
+                .isDirectory();
+    }
+
     private static final ObjectMapper JSON = new ObjectMapper();
     // Marks the end of the stream in the queue; no line read from node contains a NUL.
     private static final String END = "\u0000end";

@@ -45,8 +45,7 @@ import org.postgresql.ds.PGSimpleDataSource;
  * once with the default vsn 2.0.0 and once with 1.0.0. The build's pre-integration-test phase runs npm install.
  */
 class RealtimeJsIT {
-    private static final Path CHECK_DIR =
-            Path.of(System.getProperty("realtime-js.check.dir", "src/test/js/realtime-js-check"));
+    private static final Path CHECK_DIR = NodeScenario.CHECK_DIR;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern COMMIT_TIMESTAMP = Pattern.compile("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z");
     private static final String DRIVER_1 = Drivers.id(1).toString();
@@ -63,10 +62,7 @@ class RealtimeJsIT {
     @BeforeAll
     @Timeout(value = 55, unit = TimeUnit.SECONDS)
     static void startTarget() throws Exception {
-        assertThat(CHECK_DIR.resolve("node_modules/@supabase/realtime-js"))
-                .as("realtime-js is not installed in %s: run `npm install --no-package-lock --no-audit --no-fund`"
-                        + " there (the build's pre-integration-test phase does)", CHECK_DIR)
-                .isDirectory();
+        NodeScenario.assertRealtimeJsInstalled();
         // Its own `harness target` process, not the shared in-JVM target: the command and the jar are under test.
         target = HarnessTargetProcess.start(3);
         info = target.info();

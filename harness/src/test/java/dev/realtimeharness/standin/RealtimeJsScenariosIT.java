@@ -38,8 +38,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * driven step by step from here. Every test uses its own topics and drivers, so none sees another's traffic.
  */
 class RealtimeJsScenariosIT {
-    private static final Path CHECK_DIR =
-            Path.of(System.getProperty("realtime-js.check.dir", "src/test/js/realtime-js-check"));
+    private static final Path CHECK_DIR = NodeScenario.CHECK_DIR;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern COMMIT_TIMESTAMP = Pattern.compile("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z");
     private static final int DRIVERS = 10;
@@ -50,10 +49,7 @@ class RealtimeJsScenariosIT {
     @BeforeAll
     @Timeout(value = 55, unit = TimeUnit.SECONDS)
     static void startTarget() throws Exception {
-        assertThat(CHECK_DIR.resolve("node_modules/@supabase/realtime-js"))
-                .as("realtime-js is not installed in %s: run `npm install --no-package-lock --no-audit --no-fund`"
-                        + " there (the build's pre-integration-test phase does)", CHECK_DIR)
-                .isDirectory();
+        NodeScenario.assertRealtimeJsInstalled();
         // Its own `harness target` process, not the shared in-JVM target: the command and the jar are under test.
         target = HarnessTargetProcess.start(DRIVERS);
         info = target.info();
