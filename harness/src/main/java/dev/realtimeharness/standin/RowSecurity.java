@@ -158,6 +158,8 @@ final class RowSecurity implements AutoCloseable {
                 || e.record() == null) {
             return false;
         }
+        // One check per change and claims, however many times the window below makes it ask (those are commitWaits).
+        queries.increment();
         // The walsender can stream a commit a moment before the committing backend has made the transaction
         // visible to new snapshots (the WAL flush comes first). Streaming as fast as we do, a check may run inside
         // that window and not see the row under any role. So when the role does not see it, ask whether the owner
@@ -187,9 +189,6 @@ final class RowSecurity implements AutoCloseable {
 
     // With role null: the lookup as the connection's own role (the table's owner), without claims.
     private boolean visibleAs(Table table, ChangeEvent e, String role, String claimsJson) {
-        if (role != null) {
-            queries.increment();
-        }
         try {
             Connection c = connection();
             try {
@@ -267,7 +266,7 @@ final class RowSecurity implements AutoCloseable {
         return '"' + identifier.replace("\"", "\"\"") + '"';
     }
 
-    /** RLS visibility queries run (one per change and distinct claims). */
+    /** RLS checks run (one per change and distinct claims; a retry while a commit becomes visible is not another). */
     long queries() {
         return queries.sum();
     }
