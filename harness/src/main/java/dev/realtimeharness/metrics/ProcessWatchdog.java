@@ -30,6 +30,8 @@ import java.util.Map;
  * <li><b>hiccup max</b> at least {@value #HICCUP_MAX_LIMIT_MILLIS} ms: one stall that long (a stopped JVM, a
  * long GC pause) delayed every probe due during it by more than any latency limit we ship, even when the run
  * is long enough for it to stay below the p99.
+ * <li><b>event-loop lag p99</b> over {@value #EVENT_LOOP_LAG_P99_LIMIT_MILLIS} ms ({@link EventLoopLag}): the
+ * harness's event loops made received frames wait that long before they were stamped.
  * </ul>
  * One busy second is GC or JIT; three in a row is a load generator out of headroom.
  */
@@ -41,6 +43,7 @@ public final class ProcessWatchdog {
     public static final int THREAD_SATURATED_SAMPLES = 3;
     public static final double HICCUP_P99_LIMIT_MILLIS = 20.0;
     public static final double HICCUP_MAX_LIMIT_MILLIS = 1_000.0;
+    public static final double EVENT_LOOP_LAG_P99_LIMIT_MILLIS = 20.0;
     // Shorter intervals between samples are skipped (see observeThreads).
     private static final long MIN_SAMPLE_NANOS = 500_000_000L;
 
@@ -79,6 +82,8 @@ public final class ProcessWatchdog {
     }
 
     private final HiccupMeter hiccups;
+    private final EventLoopLag loopLag;
+    private final HeapTrend heapTrend = new HeapTrend();
     private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
     private final com.sun.management.OperatingSystemMXBean os = operatingSystemBean();
     private final ThreadMXBean threadBean = threadBean();
@@ -102,7 +107,16 @@ public final class ProcessWatchdog {
 
     /** @param hiccups the run's hiccup meter, or null when none runs */
     public ProcessWatchdog(HiccupMeter hiccups) {
+        this(hiccups, null);
+    }
+
+    /**
+     * @param hiccups the run's hiccup meter, or null when none runs
+     * @param loopLag the run's event-loop lag meter, or null when the harness drives no event loops of its own
+     */
+    public ProcessWatchdog(HiccupMeter hiccups, EventLoopLag loopLag) {
         this.hiccups = hiccups;
+        this.loopLag = loopLag;
     }
 
     private static com.sun.management.OperatingSystemMXBean operatingSystemBean() {
@@ -141,6 +155,7 @@ public final class ProcessWatchdog {
         }
         Sample sample = new Sample(cpuRatio, heap.getUsed(), heap.getMax());
         observe(sample);
+        heapTrend.sample();
         if (threadBean != null) {
             observeThreads(wallNanos, hotThreadTimes());
         }
@@ -278,6 +293,20 @@ public final class ProcessWatchdog {
         return hiccups == null ? 0.0 : hiccups.maxMillis();
     }
 
+    /** The event loops' lag p99 and max in ms, or null when no event loop was measured. */
+    public Double eventLoopLagP99Millis() {
+        return loopLag == null || !loopLag.measured() ? null : loopLag.p99Millis();
+    }
+
+    public Double eventLoopLagMaxMillis() {
+        return loopLag == null || !loopLag.measured() ? null : loopLag.maxMillis();
+    }
+
+    /** See {@link HeapTrend}: null until enough collections were seen. */
+    public Double heapSlopeMiBPerHour() {
+        return heapTrend.slopeMiBPerHour();
+    }
+
     public boolean saturated() {
         return !saturatedBy().isEmpty();
     }
@@ -304,6 +333,13 @@ public final class ProcessWatchdog {
         } else if (max >= HICCUP_MAX_LIMIT_MILLIS) {
             reasons.add(String.format(Locale.ROOT, "the JVM stalled: hiccup max %.3f ms >= %.0f ms",
                     max, HICCUP_MAX_LIMIT_MILLIS));
+        }
+        Double lagP99 = eventLoopLagP99Millis();
+        if (lagP99 != null && lagP99 > EVENT_LOOP_LAG_P99_LIMIT_MILLIS) {
+            reasons.add(String.format(Locale.ROOT,
+                    "the event loops fell behind: lag p99 %.3f ms > %.0f ms, max %.3f ms (received frames waited that"
+                            + " long before they were stamped)", lagP99, EVENT_LOOP_LAG_P99_LIMIT_MILLIS,
+                    eventLoopLagMaxMillis()));
         }
         return reasons;
     }

@@ -27,6 +27,11 @@ public final class BroadcastPublisher implements Publisher {
     }
 
     @Override
+    public int connections() {
+        return dispatchers.connections();
+    }
+
+    @Override
     public void send(Probe probe, Outcome outcome) {
         ObjectNode payload = JsonNodeFactory.instance.objectNode();
         payload.put("probe", probe.id());

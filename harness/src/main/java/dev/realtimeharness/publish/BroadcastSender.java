@@ -16,6 +16,11 @@ public interface BroadcastSender {
      */
     void broadcast(int driver, List<String> topics, String event, JsonNode payload, Sent sent);
 
+    /** The sockets it sends over (summary.json publisher.connections); 0 when it does not say. */
+    default int connections() {
+        return 0;
+    }
+
     /** Completion: when the frames were handed to the socket and how many; called on an event loop. */
     @FunctionalInterface
     interface Sent {

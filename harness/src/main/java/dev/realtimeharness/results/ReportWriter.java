@@ -92,9 +92,35 @@ public final class ReportWriter {
         row(h, "channels", s.channels().joined() + " joined of " + s.channels().attempted() + " attempts, "
                 + s.channels().failed() + " failed " + (s.channels().failureReasons().isEmpty() ? ""
                 : s.channels().failureReasons().toString()));
-        row(h, "messages", "published " + s.messages().published() + ", expected " + s.messages().expectedDeliveries()
-                + ", delivered " + s.messages().delivered() + ", lost " + s.messages().lost() + ", duplicated "
-                + s.messages().duplicated() + ", out of order " + s.messages().outOfOrder());
+        Summary.Channels ch = s.channels();
+        if (ch.ready() != null) {
+            row(h, "ready channels", ch.ready() + " of " + s.subscriptions() + " ("
+                    + String.format(Locale.ROOT, "%.2f%%", 100 * ch.readyRatio()) + "), " + n(ch.neverReady())
+                    + " never ready, " + n(ch.closedByServer()) + " closed by the server, " + n(ch.rejoined())
+                    + " rejoined");
+        }
+        Summary.Messages m = s.messages();
+        row(h, "messages", "published " + m.published() + ", expected " + m.expectedDeliveries()
+                + ", delivered " + m.delivered() + ", lost " + m.lost() + ", duplicated "
+                + m.duplicated() + ", out of order " + m.outOfOrder());
+        if (m.lostByReason() != null) {
+            Summary.Messages.LostByReason by = m.lostByReason();
+            row(h, "lost by reason", by.inFlight() + " in flight, " + by.channelDown() + " channel down, "
+                    + by.neverReady() + " never ready, " + by.publishFailed() + " publish failed; " + n(m.late())
+                    + " late (after being counted lost), " + n(m.unexpected()) + " unexpected, "
+                    + n(m.otherChanges()) + " other changes on probe rows");
+        }
+        if (s.publisher() != null && s.publisher().connections() != null) {
+            row(h, "publisher", s.publisher().connections() + " connections, " + n(s.publisher().failed())
+                    + " probes failed to publish");
+        }
+        Summary.HarnessStats hs = s.harness();
+        row(h, "harness", "heap max " + (hs.heapMaxBytes() >> 20) + " MiB, CPU max "
+                + String.format(Locale.ROOT, "%.0f%%", 100 * hs.cpuMaxRatio()) + ", hiccup p99 " + fmt(hs.hiccupP99())
+                + " ms" + (hs.eventLoopLagP99() == null ? "" : ", event-loop lag p99 " + fmt(hs.eventLoopLagP99())
+                        + " ms (max " + fmt(hs.eventLoopLagMax()) + " ms)")
+                + (hs.heapSlopeMiBPerHour() == null ? "" : ", heap after GC "
+                        + String.format(Locale.ROOT, "%+.1f", hs.heapSlopeMiBPerHour()) + " MiB/hour"));
         row(h, "protocol errors", Long.toString(s.errors() == null ? 0 : s.errors().protocol()));
         h.append("</table>");
 
@@ -198,6 +224,10 @@ public final class ReportWriter {
             throw new IOException(hlog + ": not a readable HdrHistogram log (" + e.getMessage() + ")", e);
         }
         return byTag;
+    }
+
+    private static long n(Long v) {
+        return v == null ? 0 : v;
     }
 
     private static void row(StringBuilder h, String name, String value) {

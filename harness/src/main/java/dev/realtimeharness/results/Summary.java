@@ -276,19 +276,31 @@ public record Summary(
      * highest process CPU ratio (of the whole machine), {@code hiccupP99} and {@code hiccupMax} the hiccup meter's
      * p99 and max in ms, {@code threadCpuMaxRatio} the highest share of one core a hot harness thread used in a
      * second ({@code threadCpuMaxName}), {@code saturatedBy} one line per saturation rule that tripped, with its
-     * numbers. The last four are null in summaries written before they existed (and are then left out).
+     * numbers, {@code eventLoopLagP99}/{@code eventLoopLagMax} how long (ms) a task waited before the harness's
+     * event loops ran it (null when the load ran on someone else's loops, e.g. Gatling's), and
+     * {@code heapSlopeMiBPerHour} the trend of the heap after garbage collection (null when the run was too short or
+     * collected too rarely to tell). Fields after {@code saturated} are null in summaries written before they existed
+     * (and are then left out).
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record HarnessStats(long heapMaxBytes, double cpuMaxRatio, double hiccupP99, boolean saturated,
                                Double hiccupMax, Double threadCpuMaxRatio, String threadCpuMaxName,
-                               List<String> saturatedBy) {
+                               List<String> saturatedBy, Double eventLoopLagP99, Double eventLoopLagMax,
+                               Double heapSlopeMiBPerHour) {
         public HarnessStats {
             saturatedBy = saturatedBy == null ? null : List.copyOf(saturatedBy);
         }
 
+        /** Without the event-loop and heap-trend figures (fixtures, older summaries). */
+        public HarnessStats(long heapMaxBytes, double cpuMaxRatio, double hiccupP99, boolean saturated,
+                Double hiccupMax, Double threadCpuMaxRatio, String threadCpuMaxName, List<String> saturatedBy) {
+            this(heapMaxBytes, cpuMaxRatio, hiccupP99, saturated, hiccupMax, threadCpuMaxRatio, threadCpuMaxName,
+                    saturatedBy, null, null, null);
+        }
+
         /** Without the per-thread and stall figures (older callers, fixtures). */
         public HarnessStats(long heapMaxBytes, double cpuMaxRatio, double hiccupP99, boolean saturated) {
-            this(heapMaxBytes, cpuMaxRatio, hiccupP99, saturated, null, null, null, null);
+            this(heapMaxBytes, cpuMaxRatio, hiccupP99, saturated, null, null, null, null, null, null, null);
         }
 
         /** Why the harness was saturated, "; "-joined; "" when not saturated or the summary does not say. */
@@ -308,10 +320,18 @@ public record Summary(
     }
 
     /**
-     * The publisher's own figures: {@code lag} is send − due time (how far the publisher ran behind the open-model
-     * schedule), in milliseconds, from the hlog's {@code publish-lag} histograms.
+     * The publisher's own figures: {@code connections} it published over (JDBC connections, dispatcher sockets; 0 for
+     * HTTP), {@code failed} probes it could not send (refused, timed out, queue full: their deliveries are lost as
+     * publishFailed), {@code lag} send − due time (how far the publisher ran behind the open-model schedule), in
+     * milliseconds, from the hlog's {@code publish-lag} histograms. Connections and failed are null in summaries
+     * written before they existed.
      */
-    public record Publisher(LatencyStats lag) {
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Publisher(Integer connections, Long failed, LatencyStats lag) {
+        /** Only the lag (older summaries, fixtures). */
+        public Publisher(LatencyStats lag) {
+            this(null, null, lag);
+        }
     }
 
     /** Frames that could not be parsed. */

@@ -64,6 +64,13 @@ final class ConsoleReport {
                 h.hiccupMax() == null ? "" : String.format(" (max %.3f ms)", h.hiccupMax()),
                 h.threadCpuMaxName() == null ? "" : String.format(", busiest thread %s %.0f%% of a core",
                         h.threadCpuMaxName(), 100 * h.threadCpuMaxRatio()));
+        if (h.eventLoopLagP99() != null || h.heapSlopeMiBPerHour() != null) {
+            out.printf("            %s%s%n",
+                    h.eventLoopLagP99() == null ? "" : String.format(" event-loop lag p99 %.3f ms (max %.3f ms)",
+                            h.eventLoopLagP99(), h.eventLoopLagMax()),
+                    h.heapSlopeMiBPerHour() == null ? "" : String.format(" heap after GC %+.1f MiB/hour",
+                            h.heapSlopeMiBPerHour()));
+        }
         if (h.saturated()) {
             out.printf("             WARNING: the harness was saturated%s; latencies include its own delay%n",
                     h.saturatedReason().isEmpty() ? "" : " (" + h.saturatedReason() + ")");

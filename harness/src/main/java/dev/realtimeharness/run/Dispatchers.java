@@ -29,10 +29,12 @@ final class Dispatchers implements BroadcastSender, AutoCloseable {
     private final Fleet fleet;
     private final AtomicInteger ready = new AtomicInteger();
     private final int channels;
+    private final int sockets;
 
     private Dispatchers(FleetConfig config, List<DriverSpec> specs, int channels, SslContext ssl,
             EventLoopGroup group) {
         this.channels = channels;
+        this.sockets = specs.size();
         this.fleet = new Fleet(config, specs, new Listener(), ssl, group);
     }
 
@@ -63,6 +65,12 @@ final class Dispatchers implements BroadcastSender, AutoCloseable {
     @Override
     public void broadcast(int driver, List<String> topics, String event, JsonNode payload, Sent sent) {
         fleet.broadcast(driver, topics, event, payload, sent::done);
+    }
+
+    /** One socket per driver. */
+    @Override
+    public int connections() {
+        return sockets;
     }
 
     @Override

@@ -41,6 +41,10 @@ final class FleetDrive {
                 m.finishUnmeasured();
                 return Outcome.NOT_RUN;
             }
+            // How long received frames wait for these loops while probes are delivered: part of the harness's own
+            // verdict (harness.saturated). Not before: connecting and joining load classes and compile code on the
+            // loops (tens of ms, once), which the connect and join latencies report.
+            in.loopLag.start(group);
             m.publishAndDrain(interrupted, dispatchers);
             Measurement.Result result = m.finish();
             return interrupted.getAsBoolean() ? Outcome.INTERRUPTED
@@ -49,6 +53,7 @@ final class FleetDrive {
             if (dispatchers != null) {
                 dispatchers.close();
             }
+            in.loopLag.stop();
             group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         }
     }

@@ -1,5 +1,6 @@
 package dev.realtimeharness.run;
 
+import dev.realtimeharness.metrics.EventLoopLag;
 import dev.realtimeharness.metrics.HiccupMeter;
 import dev.realtimeharness.metrics.LatencyRecorders;
 import dev.realtimeharness.metrics.Metric;
@@ -23,8 +24,11 @@ final class Instruments {
     final ProbeLedger ledger;
     final ReadyBoard board;
     final HiccupMeter hiccups = new HiccupMeter();
-    final ProcessWatchdog watchdog = new ProcessWatchdog(hiccups);
+    final EventLoopLag loopLag = new EventLoopLag();
+    final ProcessWatchdog watchdog = new ProcessWatchdog(hiccups, loopLag);
     final LongAdder publishFailures = new LongAdder();
+    // Set when the publisher has opened; -1 before (and for a run that never published).
+    private volatile int publisherConnections = -1;
     private volatile PostgresMemory pgMemory = PostgresMemory.none();
 
     Instruments(Scenario scenario) {
@@ -41,12 +45,23 @@ final class Instruments {
         return pgMemory;
     }
 
+    /** The publisher's connections, once it has opened (summary.json publisher.connections). */
+    void publishingOver(int connections) {
+        this.publisherConnections = connections;
+    }
+
     private Summary.HarnessStats harnessStats() {
         List<String> saturatedBy = watchdog.saturatedBy();
         return new Summary.HarnessStats(watchdog.maxHeapUsedBytes(), watchdog.maxCpuRatio(),
                 Summary.LatencyStats.roundMillis(hiccups.p99Millis()), !saturatedBy.isEmpty(),
                 Summary.LatencyStats.roundMillis(hiccups.maxMillis()),
-                Math.round(watchdog.maxThreadCpuRatio() * 1000) / 1000.0, watchdog.maxThreadName(), saturatedBy);
+                Math.round(watchdog.maxThreadCpuRatio() * 1000) / 1000.0, watchdog.maxThreadName(), saturatedBy,
+                roundMillis(watchdog.eventLoopLagP99Millis()), roundMillis(watchdog.eventLoopLagMaxMillis()),
+                watchdog.heapSlopeMiBPerHour());
+    }
+
+    private static Double roundMillis(Double millis) {
+        return millis == null ? null : Summary.LatencyStats.roundMillis(millis);
     }
 
     /** The figures so far, as summary.json has them (without the gate's verdict). */
@@ -65,6 +80,7 @@ final class Instruments {
                 new Summary.Errors(counters.protocolErrors()),
                 new Summary.Memory(watchdog.maxHeapUsedBytes(), watchdog.heapLimitBytes(), localClock,
                         pgMemory.maxBytes()),
-                null, new Summary.Publisher(Summary.LatencyStats.of(recorders.cumulative(Metric.PUBLISH_LAG))));
+                null, new Summary.Publisher(publisherConnections < 0 ? null : publisherConnections,
+                        publishFailures.sum(), Summary.LatencyStats.of(recorders.cumulative(Metric.PUBLISH_LAG))));
     }
 }

@@ -319,6 +319,7 @@ public final class Measurement implements AutoCloseable {
                 target.apikey(), restEndpoint);
         try (Publisher publisher = Publishers.open(scenario, endpoints, dispatchers, expectations::topicsOf,
                 expectations::subTopicsOf)) {
+            in.publishingOver(publisher.connections());
             if (publisher.connections() > 0) {
                 out.printf("publisher: %s over %d connections%s%n", publisher.via(), publisher.connections(),
                         scenario.publish().connections() == null ? " (sized from the rate and the round trip)" : "");

@@ -70,10 +70,11 @@ final class RunTicker {
             if (progress.due(seconds)) {
                 var cum = recorders.cumulative(Metric.PUB_TO_RECV);
                 progress.show(String.format("[%4ds] connections %d/%d  ready %d/%d  published %d  delivered %d/%d"
-                                + "  lost %d  p50 %.1f ms  p99 %.1f ms  cpu %.0f%%",
+                                + "  lost %d  publish failed %d  p50 %.1f ms  p99 %.1f ms  cpu %.0f%%",
                         (System.nanoTime() - runStart) / SECOND, counters.connectionsOpen(), s.drivers(),
                         in.board.readyCount(), s.drivers() * s.channelsPerDriver(), c.published(), c.delivered(),
-                        c.expectedDeliveries(), c.lost(), TimelineWriter.percentileMillis(cum, 50),
+                        c.expectedDeliveries(), c.lost(), in.publishFailures.sum(),
+                        TimelineWriter.percentileMillis(cum, 50),
                         TimelineWriter.percentileMillis(cum, 99),
                         Double.isNaN(sample.cpuRatio()) ? 0 : 100 * sample.cpuRatio()));
             }

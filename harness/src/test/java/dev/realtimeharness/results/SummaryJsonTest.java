@@ -94,6 +94,30 @@ class SummaryJsonTest {
     }
 
     @Test
+    void publisherConnectionsAndFailuresAndTheHarnessLoopLagAndHeapSlopeRoundTrip() throws Exception {
+        Summary s = SummaryFixtures.t030(10);
+        LatencyStats lag = new LatencyStats(1_000, 0.001, 0.2, 0.05, 0.3, 0.5, 2.0, 9.5, 12.0);
+        Summary.HarnessStats harness = new Summary.HarnessStats(1 << 20, 0.4, 0.2, false, 1.5, 0.3, "fleet-3-1",
+                List.of(), 0.412, 7.25, -1.5);
+        Summary summary = new Summary(s.runId(), s.scenario(), s.target(), s.startedAt(), s.endedAt(), s.drivers(),
+                s.channelsPerDriver(), s.connections(), s.channels(), s.messages(), s.latency(), s.latencyRaw(),
+                s.joinLatency(), s.readyLatency(), s.connectLatency(), harness, s.errors(), null, null,
+                new Summary.Publisher(6, 3L, lag));
+        Path file = dir.resolve("summary.json");
+
+        SummaryWriter.write(file, summary);
+        JsonNode root = Json.mapper().readTree(file.toFile());
+
+        assertThat(keys(root.get("publisher"))).containsExactly("connections", "failed", "lag");
+        assertThat(root.get("publisher").get("failed").asLong()).isEqualTo(3);
+        assertThat(keys(root.get("harness"))).contains("eventLoopLagP99", "eventLoopLagMax", "heapSlopeMiBPerHour");
+        assertThat(root.get("harness").get("heapSlopeMiBPerHour").asDouble()).isEqualTo(-1.5);
+        Summary read = SummaryReader.read(file);
+        assertThat(read.publisher()).isEqualTo(summary.publisher());
+        assertThat(read.harness()).isEqualTo(harness);
+    }
+
+    @Test
     void summaryWithoutPublisherOrNewHarnessFieldsReadsAndLeavesThemOut() throws Exception {
         Path file = dir.resolve("summary.json");
         SummaryWriter.write(file, SummaryFixtures.t030(10));

@@ -35,10 +35,13 @@ class SmokeRunIT {
     }
 
     Outcome run(String runId, List<String> sets, boolean acceptLimits) throws Exception {
+        return run(SCENARIOS.resolve("smoke.yaml"), runId, sets, acceptLimits);
+    }
+
+    Outcome run(Path scenario, String runId, List<String> sets, boolean acceptLimits) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        Run run = new Run(new RunOptions(SCENARIOS.resolve("smoke.yaml"), sets, null, results, runId, null, null,
-                acceptLimits),
+        Run run = new Run(new RunOptions(scenario, sets, null, results, runId, null, null, acceptLimits),
                 new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
         int exit = ExitCodes.of(run.execute());
         Path dir = results.resolve(runId);
@@ -117,6 +120,64 @@ class SmokeRunIT {
         assertThat(m.get("lost").asLong()).isZero();
         assertThat(o.summary().get("latencyRaw").get("count").asLong()).isEqualTo(200);
         assertThat(o.summary().get("errors").get("protocol").asLong()).isZero();
+        JsonNode publisher = o.summary().get("publisher");
+        assertThat(publisher.get("failed").asLong()).isZero();
+        // JDBC pools start at 4 (sized from the rate, at least 4); broadcast sends over one dispatcher socket per
+        // driver; rest keeps no connections of its own.
+        int expectedConnections = switch (via) {
+            case "broadcast" -> 2;
+            case "rest" -> 0;
+            default -> 4;
+        };
+        assertThat(publisher.get("connections").asInt()).isEqualTo(expectedConnections);
+    }
+
+    @Test
+    void aTargetThatNeverSaysSubscribedToOneFifthOfTheChannelsFailsOnTheReadyRatio() throws Exception {
+        // The readiness gap: 2 of the 10 joins get their ok reply but never "Subscribed to PostgreSQL". Latency of
+        // what arrives is fine; the gate must still fail, and say why.
+        Outcome o = run("smoke-withheld", List.of("target.embedded.withholdReadyRatio=0.2"));
+
+        assertThat(o.exit()).as(o.stderr()).isEqualTo(ExitCodes.GATE_FAILED);
+        JsonNode channels = o.summary().get("channels");
+        assertThat(channels.get("joined").asLong()).isEqualTo(10);
+        assertThat(channels.get("ready").asLong()).isEqualTo(8);
+        assertThat(channels.get("neverReady").asLong()).isEqualTo(2);
+        assertThat(channels.get("readyRatio").asDouble()).isEqualTo(0.8);
+        JsonNode m = o.summary().get("messages");
+        // Every probe is still owed to all 5 channels of its driver; what the 2 unready ones were owed is lost.
+        assertThat(m.get("expectedDeliveries").asLong()).isEqualTo(200);
+        assertThat(m.get("lostByReason").get("neverReady").asLong()).isEqualTo(40);
+        assertThat(m.get("delivered").asLong() + m.get("lost").asLong()).isEqualTo(200);
+        assertThat(o.stdout()).contains("FAIL channels.readyRatio: 0.8000 < 0.9900");
+    }
+
+    @Test
+    void droppedConnectionsMidRunAreLostAsChannelDownAndFailTheDefaultGate() throws Exception {
+        // One of the 2 sockets is closed once, halfway through publishing; the driver reconnects and rejoins, but what
+        // its channels were owed while they were down is lost, with that reason, under the default gate: smoke.yaml
+        // without its gate section.
+        String smoke = Files.readString(SCENARIOS.resolve("smoke.yaml"));
+        Path noGate = Files.writeString(results.resolve("smoke-no-gate.yaml"),
+                smoke.substring(0, smoke.indexOf("\ngate:") + 1));
+        assertThat(Files.readString(noGate)).doesNotContain("gate").contains("drainTimeout");
+        Outcome o = run(noGate, "smoke-disconnect", List.of("target.embedded.disconnectRatio=0.5"), false);
+
+        assertThat(o.exit()).as(o.stderr()).isEqualTo(ExitCodes.GATE_FAILED);
+        JsonNode m = o.summary().get("messages");
+        assertThat(m.get("lostByReason").get("channelDown").asLong()).isPositive();
+        assertThat(m.get("delivered").asLong() + m.get("lost").asLong())
+                .isEqualTo(m.get("expectedDeliveries").asLong());
+        assertThat(o.summary().get("connections").get("reconnects").asLong()).isPositive();
+        assertThat(o.summary().get("channels").get("rejoined").asLong()).isPositive();
+        List<String> failed = new java.util.ArrayList<>();
+        o.summary().get("gate").get("checks").forEach(c -> {
+            if (!c.get("passed").asBoolean()) {
+                failed.add(c.get("name").asText());
+            }
+        });
+        assertThat(failed).contains("messages.lost");
+        assertThat(o.stdout()).contains("FAIL messages.lost");
     }
 
     @Test
