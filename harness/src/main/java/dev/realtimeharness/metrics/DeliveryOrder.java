@@ -22,7 +22,8 @@ import java.util.function.LongFunction;
  *
  * <p>Send times are taken before the probe is handed to the driver and acknowledgement times after the answer was
  * seen, so each may only be early (send) or late (acknowledgement): the rule can miss an inversion by that margin,
- * never invent one.
+ * never invent one. One assumption is the lane's: a dispatcher connection that reconnects stays one lane, so a frame
+ * the server still held from the old socket and delivered after the new socket's first frames would be counted.
  *
  * <p>How: per subscription, the latest send time among the probes delivered there. A is out of order if that is
  * later than A's acknowledgement, or later than A's own send and one of the probes sent after A on its lane (a chain
