@@ -6,6 +6,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
 
 /**
  * Accounts for every expected delivery of every probe: each ends as exactly one of delivered or lost
@@ -17,16 +18,20 @@ import java.util.concurrent.atomic.LongAdder;
  * ({@link LostReason#NEVER_READY} or {@link LostReason#CHANNEL_DOWN}), so that channels that never became ready
  * cannot leave the books (a target that withholds readiness from a fifth of its channels must not pass with lost 0).
  *
- * <p>Threads: {@link #register}/{@link #markSent} from the publisher, {@link #recordDelivery} from any
- * number of event loops, {@link #expireOlderThan}/{@link #subscriptionClosed} and the counters from the
- * ticker. Each in-flight probe is guarded by its own monitor, so event loops only contend when they
- * deliver the same probe at the same instant.
+ * <p>Order: {@link #outOfOrder()} counts only what Realtime could have kept in order; the rule, and what it keeps
+ * per subscription and probe, is {@link DeliveryOrder}'s. Publishers report each probe's send (with its FIFO lane
+ * when it has one) and its acknowledgement.
+ *
+ * <p>Threads: {@link #register}/{@link #markSent}/{@link #markAcknowledged} from the publisher, {@link #recordDelivery}
+ * from any number of event loops, {@link #expireOlderThan}/{@link #subscriptionClosed} and the counters from the
+ * ticker. Each probe in flight ({@link InFlightProbe}) is guarded by its own monitor.
  *
  * <p>Memory: only probes not yet evicted by {@link #expireOlderThan} are kept (the in-flight window,
- * about rate × drainTimeout probes), plus three longs per subscription.
+ * about rate × drainTimeout probes, each with its subscriptions and their states, five longs and a count), plus
+ * three longs per subscription (highest seq delivered here, and {@link DeliveryOrder}'s two).
  *
  * <p>After eviction a re-delivery can no longer be matched exactly. We keep, per subscription, the
- * highest seq delivered there (needed for ordering anyway): an evicted seq at or below it is counted as
+ * highest seq delivered there: an evicted seq at or below it is counted as
  * {@link Kind#DUPLICATE} (the subscription most likely already had it), above it as {@link Kind#LATE}
  * (it had been declared lost). Neither changes delivered or lost, so the invariant holds whatever the
  * guess; only the split between duplicated and late can be off for deliveries older than the window.
@@ -38,10 +43,6 @@ public final class ProbeLedger {
 
     /** {@link Delivery#sendNanos()} when the delivery arrived before {@link #markSent} was called. */
     public static final long NOT_SENT = Long.MIN_VALUE;
-
-    private static final byte PENDING = 0;
-    private static final byte DELIVERED = 1;
-    private static final byte LOST = 2;
 
     public enum Kind {
         /** First delivery of an expected (seq, subscription): latency may be recorded. */
@@ -75,10 +76,11 @@ public final class ProbeLedger {
     }
 
     private final int subscriptionCount;
-    private final ConcurrentHashMap<Long, Probe> inFlight = new ConcurrentHashMap<>();
-    // Highest seq delivered per subscription, -1 before the first one: ordering and post-eviction duplicates.
+    private final ConcurrentHashMap<Long, InFlightProbe> inFlight = new ConcurrentHashMap<>();
+    // Highest seq delivered per subscription, -1 before the first one: post-eviction duplicates.
     private final AtomicLongArray highestDeliveredSeq;
-    private final AtomicLongArray outOfOrderBySubscription;
+    private final DeliveryOrder order;
+    private final LongSupplier clock;
     // Highest seq ever registered: an unknown seq at or below it was registered and evicted.
     private final AtomicLong highestRegisteredSeq = new AtomicLong(-1);
 
@@ -86,7 +88,6 @@ public final class ProbeLedger {
     private final LongAdder expectedDeliveries = new LongAdder();
     private final LongAdder delivered = new LongAdder();
     private final LongAdder duplicated = new LongAdder();
-    private final LongAdder outOfOrder = new LongAdder();
     private final LongAdder late = new LongAdder();
     private final LongAdder unexpected = new LongAdder();
     private final LongAdder otherChanges = new LongAdder();
@@ -94,6 +95,11 @@ public final class ProbeLedger {
 
     /** @param subscriptionCount drivers × channelsPerDriver; subscription indexes are 0 .. count-1 */
     public ProbeLedger(int subscriptionCount) {
+        this(subscriptionCount, System::nanoTime);
+    }
+
+    /** @param clock the {@link System#nanoTime()} stand-in {@link #markAcknowledged} reads */
+    ProbeLedger(int subscriptionCount, LongSupplier clock) {
         if (subscriptionCount < 0) {
             throw new IllegalArgumentException("subscriptionCount must be >= 0, was " + subscriptionCount);
         }
@@ -102,7 +108,8 @@ public final class ProbeLedger {
         for (int i = 0; i < subscriptionCount; i++) {
             highestDeliveredSeq.set(i, -1);
         }
-        this.outOfOrderBySubscription = new AtomicLongArray(subscriptionCount);
+        this.order = new DeliveryOrder(subscriptionCount, inFlight::get);
+        this.clock = clock;
         for (int i = 0; i < lostByReason.length; i++) {
             lostByReason[i] = new LongAdder();
         }
@@ -144,11 +151,11 @@ public final class ProbeLedger {
             }
             int state = (int) (key & 3);
             subscriptions[n] = subscription;
-            initial[n++] = state == 0 ? PENDING : LOST;
+            initial[n++] = state == 0 ? InFlightProbe.PENDING : InFlightProbe.LOST;
             lostByState[state]++;
         }
         // Settled before the probe is visible to event loops, so no delivery can race these states.
-        Probe probe = new Probe(seq, dueNanos, Arrays.copyOf(subscriptions, n), Arrays.copyOf(initial, n),
+        InFlightProbe probe = new InFlightProbe(seq, dueNanos, Arrays.copyOf(subscriptions, n), Arrays.copyOf(initial, n),
                 (int) lostByState[0]);
         if (inFlight.putIfAbsent(seq, probe) != null) {
             throw new IllegalStateException("probe seq " + seq + " is already registered");
@@ -165,8 +172,10 @@ public final class ProbeLedger {
      * {@link #expireOlderThan} passes {@code failedNanos} (a delivery arriving anyway is late). Returns how many.
      */
     public long publishFailed(long seq, long failedNanos) {
-        Probe probe = inFlight.get(seq);
-        return probe == null ? 0 : probe.failed(failedNanos);
+        InFlightProbe probe = inFlight.get(seq);
+        long marked = probe == null ? 0 : probe.failed(failedNanos);
+        addLost(LostReason.PUBLISH_FAILED, marked);
+        return marked;
     }
 
     /** Another change type than the probe's (UPDATE/DELETE of a probe row): counted apart, never as a delivery. */
@@ -176,9 +185,33 @@ public final class ProbeLedger {
 
     /** Records when probe {@code seq} was handed to the driver; unknown seqs are ignored. */
     public void markSent(long seq, long sendNanos) {
-        Probe probe = inFlight.get(seq);
+        InFlightProbe probe = inFlight.get(seq);
         if (probe != null) {
             probe.markSent(sendNanos);
+        }
+    }
+
+    /**
+     * Probe {@code seq} was handed at {@code sendNanos} to FIFO lane {@code lane} (a socket that keeps its frames in
+     * order and acknowledges none); call in the lane's send order and before the frame is written.
+     */
+    public void markSent(long seq, long sendNanos, int lane) {
+        InFlightProbe probe = inFlight.get(seq);
+        if (probe != null) {
+            probe.markSent(sendNanos);
+            order.sentOnLane(lane, seq);
+        }
+    }
+
+    /**
+     * The target acknowledged probe {@code seq} (its commit returned, its HTTP request was answered 202): a probe sent
+     * after this must be delivered after it. The time is read here, under the probe's lock, so that a delivery this
+     * call has not yet seen cannot have been overtaken by a probe sent after it.
+     */
+    public void markAcknowledged(long seq) {
+        InFlightProbe probe = inFlight.get(seq);
+        if (probe != null) {
+            probe.markAcknowledged(clock);
         }
     }
 
@@ -188,17 +221,20 @@ public final class ProbeLedger {
             unexpected.increment();
             return new Delivery(Kind.UNEXPECTED, seq, 0, NOT_SENT);
         }
-        Probe probe = inFlight.get(seq);
+        InFlightProbe probe = inFlight.get(seq);
         if (probe == null) {
             return settledOrUnknown(seq, subscription);
         }
         Delivery delivery = probe.deliver(subscription);
-        if (delivery.kind() == Kind.DELIVERED) {
-            long previousHighest = highestDeliveredSeq.getAndAccumulate(subscription, seq, Math::max);
-            if (seq < previousHighest) {
-                outOfOrder.increment();
-                outOfOrderBySubscription.incrementAndGet(subscription);
+        switch (delivery.kind()) {
+            case DELIVERED -> {
+                delivered.increment();
+                highestDeliveredSeq.getAndAccumulate(subscription, seq, Math::max);
+                order.delivered(subscription, probe);
             }
+            case DUPLICATE -> duplicated.increment();
+            case LATE -> late.increment();
+            case UNEXPECTED -> unexpected.increment();
         }
         return delivery;
     }
@@ -221,9 +257,10 @@ public final class ProbeLedger {
     public long subscriptionClosed(int subscription) {
         checkSubscription(subscription);
         long marked = 0;
-        for (Probe probe : inFlight.values()) {
-            marked += probe.loseAt(subscription, LostReason.CHANNEL_DOWN);
+        for (InFlightProbe probe : inFlight.values()) {
+            marked += probe.loseAt(subscription);
         }
+        addLost(LostReason.CHANNEL_DOWN, marked);
         return marked;
     }
 
@@ -234,22 +271,24 @@ public final class ProbeLedger {
      */
     public long expireOlderThan(long sentBeforeNanos) {
         long marked = 0;
-        for (Iterator<Probe> it = inFlight.values().iterator(); it.hasNext(); ) {
-            Probe probe = it.next();
+        for (Iterator<InFlightProbe> it = inFlight.values().iterator(); it.hasNext(); ) {
+            InFlightProbe probe = it.next();
             if (probe.sentBefore(sentBeforeNanos)) {
-                marked += probe.loseAllPending(LostReason.IN_FLIGHT);
+                marked += probe.loseAllPending();
                 it.remove();
             }
         }
+        addLost(LostReason.IN_FLIGHT, marked);
         return marked;
     }
 
     /** End of the run: everything still pending is lost. Probes stay so that stragglers count as late. */
     public long finish() {
         long marked = 0;
-        for (Probe probe : inFlight.values()) {
-            marked += probe.loseAllPending(LostReason.IN_FLIGHT);
+        for (InFlightProbe probe : inFlight.values()) {
+            marked += probe.loseAllPending();
         }
+        addLost(LostReason.IN_FLIGHT, marked);
         return marked;
     }
 
@@ -278,13 +317,14 @@ public final class ProbeLedger {
         return duplicated.sum();
     }
 
+    /** Deliveries that came after one that was ordered after them ({@link DeliveryOrder}). */
     public long outOfOrder() {
-        return outOfOrder.sum();
+        return order.outOfOrder();
     }
 
     public long outOfOrder(int subscription) {
         checkSubscription(subscription);
-        return outOfOrderBySubscription.get(subscription);
+        return order.outOfOrder(subscription);
     }
 
     /** Deliveries that arrived after being declared lost; not part of delivered. */
@@ -315,7 +355,7 @@ public final class ProbeLedger {
         long expected = expectedDeliveries.sum();
         long deliveredNow = delivered.sum();
         long lostNow = lost();
-        return new Counts(published.sum(), expected, deliveredNow, lostNow, duplicated.sum(), outOfOrder.sum(),
+        return new Counts(published.sum(), expected, deliveredNow, lostNow, duplicated.sum(), order.outOfOrder(),
                 late.sum(), unexpected.sum(), expected - deliveredNow - lostNow, lost(LostReason.IN_FLIGHT),
                 lost(LostReason.CHANNEL_DOWN), lost(LostReason.NEVER_READY), lost(LostReason.PUBLISH_FAILED),
                 otherChanges.sum());
@@ -334,86 +374,6 @@ public final class ProbeLedger {
         if (subscription < 0 || subscription >= subscriptionCount) {
             throw new IllegalArgumentException(
                     "subscription " + subscription + " outside 0.." + (subscriptionCount - 1));
-        }
-    }
-
-    private final class Probe {
-        private final long seq;
-        private final long dueNanos;
-        private final int[] subscriptions; // sorted, distinct
-        private final byte[] states;
-        private long sendNanos = NOT_SENT;
-        private int pending;
-
-        Probe(long seq, long dueNanos, int[] subscriptions, byte[] states, int pending) {
-            this.seq = seq;
-            this.dueNanos = dueNanos;
-            this.subscriptions = subscriptions;
-            this.states = states;
-            this.pending = pending;
-        }
-
-        synchronized void markSent(long nanos) {
-            sendNanos = nanos;
-        }
-
-        synchronized boolean sentBefore(long nanos) {
-            return sendNanos != NOT_SENT && sendNanos - nanos < 0;
-        }
-
-        synchronized Delivery deliver(int subscription) {
-            int slot = Arrays.binarySearch(subscriptions, subscription);
-            if (slot < 0) {
-                unexpected.increment();
-                return new Delivery(Kind.UNEXPECTED, seq, 0, NOT_SENT);
-            }
-            switch (states[slot]) {
-                case PENDING:
-                    states[slot] = DELIVERED;
-                    pending--;
-                    delivered.increment();
-                    return new Delivery(Kind.DELIVERED, seq, dueNanos, sendNanos);
-                case DELIVERED:
-                    duplicated.increment();
-                    return new Delivery(Kind.DUPLICATE, seq, 0, NOT_SENT);
-                default:
-                    late.increment();
-                    return new Delivery(Kind.LATE, seq, 0, NOT_SENT);
-            }
-        }
-
-        synchronized int loseAt(int subscription, LostReason reason) {
-            int slot = Arrays.binarySearch(subscriptions, subscription);
-            if (slot < 0 || states[slot] != PENDING) {
-                return 0;
-            }
-            states[slot] = LOST;
-            pending--;
-            addLost(reason, 1);
-            return 1;
-        }
-
-        synchronized int failed(long nanos) {
-            if (sendNanos == NOT_SENT) {
-                sendNanos = nanos;
-            }
-            return loseAllPending(LostReason.PUBLISH_FAILED);
-        }
-
-        synchronized int loseAllPending(LostReason reason) {
-            if (pending == 0) {
-                return 0;
-            }
-            int marked = 0;
-            for (int i = 0; i < states.length; i++) {
-                if (states[i] == PENDING) {
-                    states[i] = LOST;
-                    marked++;
-                }
-            }
-            pending = 0;
-            addLost(reason, marked);
-            return marked;
         }
     }
 }

@@ -38,7 +38,8 @@ public final class BroadcastPublisher implements Publisher {
         dispatchers.broadcast(probe.driver(), topicsOfDriver.apply(probe.driver()), EVENT, payload,
                 (sendNanos, frames) -> {
                     if (frames > 0) {
-                        outcome.sent(probe, sendNanos);
+                        // One socket per driver keeps its frames in order and acknowledges none: its own lane.
+                        outcome.sentOnLane(probe, sendNanos, probe.driver());
                     } else {
                         outcome.failed(probe, "no dispatcher channel joined for driver " + probe.driver());
                     }

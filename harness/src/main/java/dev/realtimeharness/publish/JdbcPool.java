@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The JDBC publishers' pool: HikariCP's connections (autocommit, each probe one committed transaction; a broken
  * connection is evicted and replaced by the pool), worked by as many threads, so JDBC never runs on the publish
- * thread or an event loop. The queue in front of the threads is bounded: a probe that cannot even be queued fails at
+ * thread or an event loop. A probe's work returning is its acknowledgement ({@link Publisher.Outcome#acknowledged}):
+ * probes on different connections are in flight together, and only the commit orders them. The queue in front of the threads is bounded: a probe that cannot even be queued fails at
  * once ("queue full") instead of waiting unseen while its due time recedes.
  */
 final class JdbcPool implements AutoCloseable {
@@ -152,6 +153,9 @@ final class JdbcPool implements AutoCloseable {
         public void run() {
             try (Connection c = pool.getConnection()) {
                 work.run(c);
+                // Autocommit: the statement returned, so its transaction committed; a probe sent from now on, on any
+                // connection, commits after it.
+                outcome.acknowledged(probe);
             } catch (SQLException e) {
                 fail(probe, outcome, e.getMessage());
             }

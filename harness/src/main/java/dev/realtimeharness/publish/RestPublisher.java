@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * {@code {"messages":[{"topic":"<sub-topic>","event":E,"payload":{"probe":ID},"private":false}]}}, with the
  * {@code apikey} and {@code Authorization: Bearer} headers. Success is 202 with an empty body (protocol.md §6); any
  * other answer fails the probe with its status and body. Requests are asynchronous, so the publish thread never
- * waits for the server.
+ * waits for the server: they run concurrently on the client's pooled connections, and nothing orders two of them but
+ * the 202 of the first arriving before the second is sent (reported as its acknowledgement).
  */
 public final class RestPublisher implements Publisher {
     private static final Logger log = LoggerFactory.getLogger(RestPublisher.class);
@@ -114,6 +115,8 @@ public final class RestPublisher implements Publisher {
                 String reason = "HTTP " + response.statusCode() + " " + abbreviate(response.body());
                 log.debug("REST broadcast for {} refused: {}", probe.id(), reason);
                 outcome.failed(probe, reason);
+            } else {
+                outcome.acknowledged(probe);
             }
         });
     }

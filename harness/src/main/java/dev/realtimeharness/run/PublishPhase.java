@@ -57,10 +57,25 @@ final class PublishPhase {
             @Override
             public void sent(Probe probe, long sendNanos) {
                 ledger.markSent(probe.seq(), sendNanos);
+                sentAt(probe, sendNanos);
+            }
+
+            @Override
+            public void sentOnLane(Probe probe, long sendNanos, int lane) {
+                ledger.markSent(probe.seq(), sendNanos, lane);
+                sentAt(probe, sendNanos);
+            }
+
+            private void sentAt(Probe probe, long sendNanos) {
                 // The harness's own lag behind its schedule: large values mean the publisher, not the target,
                 // delayed the probes (their due-time latency includes it).
                 recorders.recordNanos(Metric.PUBLISH_LAG, sendNanos - probe.dueNanos());
                 lastSendNanos.accumulateAndGet(sendNanos, Math::max);
+            }
+
+            @Override
+            public void acknowledged(Probe probe) {
+                ledger.markAcknowledged(probe.seq());
             }
 
             @Override

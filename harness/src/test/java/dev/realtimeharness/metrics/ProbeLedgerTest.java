@@ -71,14 +71,17 @@ class ProbeLedgerTest {
 
     @Test
     void ledgerCountsOutOfOrderPerSubscription() {
-        ProbeLedger ledger = new ProbeLedger(2);
+        long[] now = {0};
+        ProbeLedger ledger = new ProbeLedger(2, () -> now[0]);
         for (int seq = 0; seq < 3; seq++) {
             ledger.register(seq, seq, new int[] {0, 1});
-            ledger.markSent(seq, seq);
+            ledger.markSent(seq, 10 * seq);
+            now[0] = 10 * seq + 5;
+            ledger.markAcknowledged(seq); // one connection: each commit returns before the next probe is sent
         }
         ledger.recordDelivery(0, 0, 10);
         ledger.recordDelivery(2, 0, 11);
-        ledger.recordDelivery(1, 0, 12); // lower than 2, already seen on subscription 0
+        ledger.recordDelivery(1, 0, 12); // 2 was sent after 1 committed, and arrived first on subscription 0
         for (int seq = 0; seq < 3; seq++) {
             ledger.recordDelivery(seq, 1, 20);
         }
