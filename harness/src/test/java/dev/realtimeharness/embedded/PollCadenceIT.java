@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.realtimeharness.auth.Jwt;
 import dev.realtimeharness.capture.SlotPoller;
+import dev.realtimeharness.protocol.UserBroadcast;
+import dev.realtimeharness.protocol.V2Codec;
 import dev.realtimeharness.scenario.CdcConfig;
 import dev.realtimeharness.scenario.Drivers;
 import dev.realtimeharness.scenario.EmbeddedConfig;
@@ -152,6 +154,30 @@ class PollCadenceIT {
             // Longer than two idle cycles: a leaked row would have arrived by now.
             ws0.expectNothing(1_200);
             ws1.expectNothing(100);
+        }
+    }
+
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void databaseBroadcastsStayStreamedNotPolled() throws Exception {
+        try (WsTestClient ws = WsTestClient.connect(url()); Statement st = db().createStatement()) {
+            ws.send("[\"1\",\"1\",\"realtime:poll-room\",\"phx_join\",{\"config\":{\"broadcast\":{},"
+                    + "\"presence\":{},\"postgres_changes\":[],\"private\":false}}]");
+            assertThat(ws.nextText()).contains("\"status\":\"ok\"");
+            long polledBefore = target.poller().delivered();
+            long streamedBefore = target.capture().delivered();
+            st.execute("select realtime.send('{\"probe\":\"p\"}'::jsonb, 'order', 'poll-room', false)");
+            UserBroadcast ub = V2Codec.decodeBinary(ws.nextBinary());
+            assertThat(ub.topic()).isEqualTo("realtime:poll-room");
+            assertThat(ub.userEvent()).isEqualTo("order");
+            // As on the server: realtime.messages comes over the replication stream, not through the poller.
+            // The capture counts a change after its consumer returns, which may be after the frame arrived.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+            while (target.capture().delivered() == streamedBefore && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertThat(target.capture().delivered()).isEqualTo(streamedBefore + 1);
+            assertThat(target.poller().delivered()).isEqualTo(polledBefore);
         }
     }
 
