@@ -157,8 +157,12 @@ public final class SlotPoller implements AutoCloseable {
         }
     }
 
-    /** The server's reschedule rule (replication_poller.ex handle_info(:poll)). */
-    long waitAfter(Poll p) {
+    private long waitAfter(Poll p) {
+        return waitAfter(p, intervalNanos, idleMultiplier);
+    }
+
+    /** The server's reschedule rule (replication_poller.ex handle_info(:poll)): nanoseconds to wait after {@code p}. */
+    static long waitAfter(Poll p, long intervalNanos, int idleMultiplier) {
         if (p.forSubscribers() > 0) {
             return 0;
         }
