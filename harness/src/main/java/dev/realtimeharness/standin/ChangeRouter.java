@@ -52,6 +52,7 @@ final class ChangeRouter implements AutoCloseable {
         if (REALTIME_SCHEMA.equals(e.schema()) && MESSAGES_TABLE.equals(e.table())) {
             // Broadcast from the database, never postgres_changes.
             broadcasts.fromDatabase(e);
+            // Streamed on the server too, never polled: the answer only matters to the poller, so it is moot here.
             return true;
         }
         if (limits.eventsLimited()) {
