@@ -1,6 +1,7 @@
 package dev.realtimeharness.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.realtimeharness.scenario.CdcConfig;
 import dev.realtimeharness.scenario.EmbeddedConfig;
 import dev.realtimeharness.embedded.EmbeddedTarget;
 import java.util.LinkedHashMap;
@@ -28,11 +29,25 @@ final class TargetCommand implements Callable<Integer> {
             description = "driver rows to create in the drivers table (default: 100)")
     int drivers;
 
+    @Option(names = "--cdc", paramLabel = "MODE", defaultValue = "stream",
+            description = "stream: changes as they commit (the harness's floor, default); poll: Supabase's poller "
+                    + "cadence (100 ms interval, 500 ms idle, 100 changes a poll, background subscribe)")
+    String cdc;
+
     @Override
     public Integer call() throws Exception {
+        CdcConfig mode;
+        if ("stream".equals(cdc)) {
+            mode = CdcConfig.stream();
+        } else if ("poll".equals(cdc)) {
+            mode = CdcConfig.poll();
+        } else {
+            main.err().println("harness: --cdc must be stream or poll, got \"" + cdc + "\"");
+            return ExitCodes.BAD_INPUT;
+        }
         EmbeddedTarget target;
         try {
-            target = EmbeddedTarget.start(drivers, EmbeddedConfig.none(), port);
+            target = EmbeddedTarget.start(drivers, EmbeddedConfig.none().withCdc(mode), port);
         } catch (Exception e) {
             main.err().println("harness: the embedded target failed to start: " + e.getMessage());
             return ExitCodes.NOT_RUN;
@@ -49,6 +64,7 @@ final class TargetCommand implements Callable<Integer> {
         info.put("jdbcUrl", target.jdbcUrl());
         info.put("apikey", target.apikey());
         info.put("jwtSecret", target.jwtSecret());
+        info.put("cdc", target.cdc().mode().key());
         main.out().println(new ObjectMapper().writeValueAsString(info));
         main.out().flush();
         stop.await();

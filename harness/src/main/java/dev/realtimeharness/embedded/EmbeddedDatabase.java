@@ -2,6 +2,8 @@ package dev.realtimeharness.embedded;
 
 import dev.realtimeharness.capture.ChangeCapture;
 import dev.realtimeharness.capture.ChangeEvent;
+import dev.realtimeharness.capture.SlotPoller;
+import dev.realtimeharness.scenario.CdcConfig;
 import java.util.function.Consumer;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -204,6 +206,20 @@ public final class EmbeddedDatabase implements AutoCloseable {
     public ChangeCapture captureChanges(Consumer<ChangeEvent> consumer) throws SQLException {
         return ChangeCapture.start(jdbcUrl(), user(), password(),
                 ChangeCapture.PUBLICATION + "," + ChangeCapture.MESSAGES_PUBLICATION, consumer);
+    }
+
+    /**
+     * Streams the {@value ChangeCapture#MESSAGES_PUBLICATION} publication alone: database broadcasts, which the real
+     * server streams even while it polls postgres_changes.
+     */
+    public ChangeCapture captureBroadcasts(Consumer<ChangeEvent> consumer) throws SQLException {
+        return ChangeCapture.start(jdbcUrl(), user(), password(), ChangeCapture.MESSAGES_PUBLICATION, consumer);
+    }
+
+    /** Polls the {@value ChangeCapture#PUBLICATION} publication at the cadence of {@code cdc} (Supabase's poller). */
+    public SlotPoller pollChanges(CdcConfig cdc, SlotPoller.Sink sink) throws SQLException {
+        return SlotPoller.start(jdbcUrl(), user(), password(), ChangeCapture.PUBLICATION, cdc.interval().toNanos(),
+                cdc.maxChanges(), cdc.idleMultiplier(), sink);
     }
 
     public String jdbcUrl() {

@@ -1,6 +1,8 @@
 package dev.realtimeharness.embedded;
 
 import dev.realtimeharness.capture.ChangeCapture;
+import dev.realtimeharness.capture.SlotPoller;
+import dev.realtimeharness.scenario.CdcConfig;
 import dev.realtimeharness.standin.StandInConfig;
 import dev.realtimeharness.standin.StandInLimits;
 import dev.realtimeharness.standin.StandInServer;
@@ -22,14 +24,18 @@ public final class EmbeddedTarget implements AutoCloseable {
     private final EmbeddedDatabase db;
     private final StandInServer server;
     private final ChangeCapture capture;
+    private final SlotPoller poller;
+    private final CdcConfig cdc;
     private final String jwtSecret;
     private final String apikey;
 
-    private EmbeddedTarget(EmbeddedDatabase db, StandInServer server, ChangeCapture capture, String jwtSecret,
-            String apikey) {
+    private EmbeddedTarget(EmbeddedDatabase db, StandInServer server, ChangeCapture capture, SlotPoller poller,
+            CdcConfig cdc, String jwtSecret, String apikey) {
         this.db = db;
         this.server = server;
         this.capture = capture;
+        this.poller = poller;
+        this.cdc = cdc;
         this.jwtSecret = jwtSecret;
         this.apikey = apikey;
     }
@@ -46,9 +52,25 @@ public final class EmbeddedTarget implements AutoCloseable {
         try {
             server = StandInServer.start(config);
             server.useRowSecurity(db.dataSource());
-            ChangeCapture capture = db.captureChanges(server::publishChange);
-            log.info("embedded target up: {} / {}", server.wsUrl(), db.jdbcUrl());
-            return new EmbeddedTarget(db, server, capture, secret, dev.realtimeharness.auth.Jwt.anonKey(secret));
+            CdcConfig cdc = faults == null ? CdcConfig.stream() : faults.cdc();
+            ChangeCapture capture;
+            SlotPoller poller = null;
+            if (cdc.polling()) {
+                // As the server: postgres_changes from a polled slot, database broadcasts streamed.
+                server.subscribeChangesAfter(cdc.subscribeDelay());
+                capture = db.captureBroadcasts(server::publishChange);
+                try {
+                    poller = db.pollChanges(cdc, server::publishChange);
+                } catch (Exception | Error e) {
+                    capture.close();
+                    throw e;
+                }
+            } else {
+                capture = db.captureChanges(server::publishChange);
+            }
+            log.info("embedded target up: {} / {} (cdc: {})", server.wsUrl(), db.jdbcUrl(), cdc.mode().key());
+            return new EmbeddedTarget(db, server, capture, poller, cdc, secret,
+                    dev.realtimeharness.auth.Jwt.anonKey(secret));
         } catch (Exception | Error e) {
             if (server != null) {
                 server.close();
@@ -126,8 +148,18 @@ public final class EmbeddedTarget implements AutoCloseable {
         return db;
     }
 
+    /** The streaming capture: every change in stream mode, database broadcasts only in poll mode. */
     public ChangeCapture capture() {
         return capture;
+    }
+
+    /** The slot poller in poll mode; null in stream mode. */
+    public SlotPoller poller() {
+        return poller;
+    }
+
+    public CdcConfig cdc() {
+        return cdc;
     }
 
     @Override
@@ -135,6 +167,11 @@ public final class EmbeddedTarget implements AutoCloseable {
         log.info("embedded target closing: {} changes captured, {} RLS checks ({} waited for the commit to become "
                 + "visible), {} hidden by RLS, refusals {}", capture.delivered(), server.rlsQueries(),
                 server.rlsCommitWaits(), server.rlsHidden(), server.refusals());
+        if (poller != null) {
+            log.info("change poller: {} polls, {} changes, at most {} in one poll", poller.polls(), poller.delivered(),
+                    poller.largestBatch());
+            poller.close();
+        }
         try {
             capture.close();
         } catch (RuntimeException e) {

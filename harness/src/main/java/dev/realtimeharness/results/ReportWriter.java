@@ -66,6 +66,10 @@ public final class ReportWriter {
                 .append(Comparison.esc(s.target())).append(", ").append(Comparison.esc(s.startedAt())).append(" to ")
                 .append(Comparison.esc(s.endedAt())).append("; ").append(s.drivers()).append(" drivers × ")
                 .append(s.channelsPerDriver()).append(" channels</p>");
+        String cdcNotice = CdcNotice.fromRunInfo(runInfo);
+        if (cdcNotice != null) {
+            h.append("<p id=\"cdc\" class=\"warn\">").append(Comparison.esc(cdcNotice)).append("</p>");
+        }
         if (s.harness() != null && s.harness().saturated()) {
             h.append("<p class=\"warn\"><b>The harness was saturated</b> (CPU or its own pauses): the latency figures "
                     + "include the harness's delay. Hiccup p99 ").append(fmt(s.harness().hiccupP99()))

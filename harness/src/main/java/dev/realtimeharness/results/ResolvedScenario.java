@@ -42,7 +42,10 @@ public final class ResolvedScenario {
                 "jitter", Durations.format(e.jitter()), "dropRatio", e.dropRatio(),
                 "stallAfter", Durations.format(e.stallAfter()), "stallFor", Durations.format(e.stallFor()),
                 "disconnectRatio", e.disconnectRatio(), "disconnectAfter", Durations.format(e.disconnectAfter()),
-                "withholdReadyRatio", e.withholdReadyRatio(), "rejectJoinRatio", e.rejectJoinRatio())));
+                "withholdReadyRatio", e.withholdReadyRatio(), "rejectJoinRatio", e.rejectJoinRatio(),
+                "cdc", e.cdc().mode().key(), "poll", ordered("interval", Durations.format(e.cdc().interval()),
+                        "maxChanges", e.cdc().maxChanges(), "idleMultiplier", e.cdc().idleMultiplier(),
+                        "subscribeDelay", Durations.format(e.cdc().subscribeDelay())))));
         m.put("gate", s.gate());
         m.put("transport", transport);
         return m;

@@ -14,10 +14,14 @@ final class ConsoleReport {
     }
 
     static void print(PrintStream out, Summary s, Verdict verdict, long publishFailures, RunDirectory dir,
-            boolean insecure, RunListener listener) {
+            boolean insecure, RunListener listener, String cdcNotice) {
         out.println();
         if (insecure) {
             out.println(INSECURE_WARNING);
+        }
+        if (cdcNotice != null) {
+            // Next to the figures it qualifies: what the embedded target's latency stands for.
+            out.println("NOTE: " + cdcNotice);
         }
         out.printf("connections  %d/%d succeeded (%.2f%%), %d reconnects%n", s.connections().succeeded(),
                 s.connections().attempted(), 100 * s.connections().successRatio(), s.connections().reconnects());

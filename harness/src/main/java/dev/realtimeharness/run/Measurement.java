@@ -12,6 +12,7 @@ import dev.realtimeharness.metrics.TimelineWriter;
 import dev.realtimeharness.protocol.Vsn;
 import dev.realtimeharness.publish.Publisher;
 import dev.realtimeharness.publish.Publishers;
+import dev.realtimeharness.results.CdcNotice;
 import dev.realtimeharness.results.RunDirectory;
 import dev.realtimeharness.results.Summary;
 import dev.realtimeharness.scenario.Scenario;
@@ -375,7 +376,8 @@ public final class Measurement implements AutoCloseable {
         Verdict verdict = Gate.evaluate(scenario.gate(), summary);
         summary = summary.withGate(verdict);
         files.write(summary);
-        ConsoleReport.print(out, summary, verdict, in.publishFailures.sum(), dir, options.tlsInsecure(), listener);
+        ConsoleReport.print(out, summary, verdict, in.publishFailures.sum(), dir, options.tlsInsecure(), listener,
+                options.remote() == null ? CdcNotice.of(scenario.target().embedded()) : null);
         result = new Result(summary, verdict, dir.path());
         return result;
     }

@@ -4,6 +4,7 @@ import dev.realtimeharness.client.TokenProvider;
 import dev.realtimeharness.embedded.EmbeddedTarget;
 import dev.realtimeharness.metrics.PostgresMemory;
 import dev.realtimeharness.publish.RestPublisher;
+import dev.realtimeharness.results.CdcNotice;
 import dev.realtimeharness.scenario.Drivers;
 import dev.realtimeharness.scenario.Scenario;
 import java.io.PrintStream;
@@ -51,6 +52,7 @@ final class OpenTarget {
         }
         RunTarget target = RunTarget.embedded(embedded);
         out.printf("target ready in %.1f s: %s%n", (System.nanoTime() - started) / 1e9, target.wsUrl());
+        out.println(CdcNotice.of(scenario.target().embedded()));
         // The embedded database runs on this machine: its memory is part of what T031 asks for.
         in.measurePostgres(PostgresMemory.ofDatabase(target.jdbcUrl(), target.user(), target.password()));
         String secret = embedded.jwtSecret();

@@ -15,11 +15,13 @@ import java.util.Objects;
  * a socket, i.e. from the first probe's delivery; null means halfway through publishing, resolved from the scenario
  * by {@link #resolvedFor}. {@code withholdReadyRatio} of the postgres_changes joins get an ok reply but never
  * "Subscribed to PostgreSQL" (nor changes); the n-th such join (from 0) is withheld when
- * ceil((n + 1) × ratio) > ceil(n × ratio), so ceil(N × ratio) of any first N.
+ * ceil((n + 1) × ratio) > ceil(n × ratio), so ceil(N × ratio) of any first N. {@code cdc} is how changes are
+ * captured: streamed (the default) or polled at Supabase's cadence ({@link CdcConfig}).
  */
 public record EmbeddedConfig(Duration delay, Duration jitter, double dropRatio, Duration stallAfter,
         Duration stallFor, double disconnectRatio, double rejectJoinRatio, TargetLimits limits,
-        Duration connectErrorDelay, Duration joinErrorDelay, Duration disconnectAfter, double withholdReadyRatio) {
+        Duration connectErrorDelay, Duration joinErrorDelay, Duration disconnectAfter, double withholdReadyRatio,
+        CdcConfig cdc) {
 
     /** The real server delays connect errors by 2 s (CONNECT_ERROR_BACKOFF_MS) and join errors by 5 s. */
     public static final Duration DEFAULT_CONNECT_ERROR_DELAY = Duration.ofSeconds(2);
@@ -39,8 +41,17 @@ public record EmbeddedConfig(Duration delay, Duration jitter, double dropRatio, 
                 connectErrorDelay, joinErrorDelay, null, 0);
     }
 
+    /** Streaming capture ({@code cdc: stream}). */
+    public EmbeddedConfig(Duration delay, Duration jitter, double dropRatio, Duration stallAfter, Duration stallFor,
+            double disconnectRatio, double rejectJoinRatio, TargetLimits limits, Duration connectErrorDelay,
+            Duration joinErrorDelay, Duration disconnectAfter, double withholdReadyRatio) {
+        this(delay, jitter, dropRatio, stallAfter, stallFor, disconnectRatio, rejectJoinRatio, limits,
+                connectErrorDelay, joinErrorDelay, disconnectAfter, withholdReadyRatio, CdcConfig.stream());
+    }
+
     public EmbeddedConfig {
         Objects.requireNonNull(delay, "delay");
+        cdc = cdc == null ? CdcConfig.stream() : cdc;
         Objects.requireNonNull(jitter, "jitter");
         Objects.requireNonNull(stallAfter, "stallAfter");
         Objects.requireNonNull(stallFor, "stallFor");
@@ -81,6 +92,12 @@ public record EmbeddedConfig(Duration delay, Duration jitter, double dropRatio, 
         }
         return new EmbeddedConfig(delay, jitter, dropRatio, stallAfter, stallFor, disconnectRatio, rejectJoinRatio,
                 limits, connectErrorDelay, joinErrorDelay, publishingSpan(s.publish(), s.duration()).dividedBy(2),
-                withholdReadyRatio);
+                withholdReadyRatio, cdc);
+    }
+
+    /** This config with the change capture {@code cdc}. */
+    public EmbeddedConfig withCdc(CdcConfig c) {
+        return new EmbeddedConfig(delay, jitter, dropRatio, stallAfter, stallFor, disconnectRatio, rejectJoinRatio,
+                limits, connectErrorDelay, joinErrorDelay, disconnectAfter, withholdReadyRatio, c);
     }
 }

@@ -35,7 +35,8 @@ final class ScenarioBinder {
     static final List<String> TARGET_KEYS = List.of("embedded");
     static final List<String> EMBEDDED_KEYS = List.of("delay", "jitter", "dropRatio", "stallAfter", "stallFor",
             "disconnectRatio", "rejectJoinRatio", "limits", "connectErrorDelay", "joinErrorDelay", "disconnectAfter",
-            "withholdReadyRatio");
+            "withholdReadyRatio", "cdc", "poll");
+    static final List<String> POLL_KEYS = List.of("interval", "maxChanges", "idleMultiplier", "subscribeDelay");
 
     static final long MAX_SUBSCRIPTIONS = Integer.MAX_VALUE - 8;
     // PostgreSQL's default max_connections is 100; more publisher connections than that cannot all open.
@@ -307,7 +308,25 @@ final class ScenarioBinder {
                 fields.duration(eAt, e, "joinErrorDelay", EmbeddedConfig.DEFAULT_JOIN_ERROR_DELAY, true),
                 // Absent: halfway through publishing (EmbeddedConfig.resolvedFor), from the first delivery.
                 fields.duration(eAt, e, "disconnectAfter", null, true),
-                fields.ratio(eAt, e, "withholdReadyRatio")));
+                fields.ratio(eAt, e, "withholdReadyRatio"), cdc(eAt, e)));
+    }
+
+    /** {@code cdc: stream | poll} and the poller's knobs, which default to Supabase's (CdcConfig). */
+    private CdcConfig cdc(List<String> at, JsonNode e) throws ScenarioException {
+        String mode = fields.string(at, e, "cdc", CdcConfig.Mode.STREAM.key());
+        if (!mode.equals(CdcConfig.Mode.STREAM.key()) && !mode.equals(CdcConfig.Mode.POLL.key())) {
+            throw origins.error(path(at, "cdc"), "must be stream or poll, got \"" + mode + "\"");
+        }
+        JsonNode p = child(e, "poll");
+        List<String> pAt = path(at, "poll");
+        if (p != null) {
+            fields.object(pAt, p, POLL_KEYS);
+        }
+        return new CdcConfig(CdcConfig.Mode.valueOf(mode.toUpperCase(java.util.Locale.ROOT)),
+                fields.duration(pAt, p, "interval", CdcConfig.DEFAULT_INTERVAL, false),
+                (int) fields.integer(pAt, p, "maxChanges", CdcConfig.DEFAULT_MAX_CHANGES, 1, 1_000_000),
+                (int) fields.integer(pAt, p, "idleMultiplier", CdcConfig.DEFAULT_IDLE_MULTIPLIER, 1, 1_000),
+                fields.duration(pAt, p, "subscribeDelay", CdcConfig.DEFAULT_SUBSCRIBE_DELAY, true));
     }
 
     private TargetLimits limits(List<String> at, JsonNode node) throws ScenarioException {

@@ -44,12 +44,16 @@ final class ChangeRouter implements AutoCloseable {
     /**
      * Delivers one database change to every joined channel with a matching binding. It only reads immutable
      * subscription state and serializes {@code data} once.
+     *
+     * @return whether the change was for a subscriber (some subscription matched and, under RLS, could see it): what
+     *         the server's poller counts to decide to poll again at once
      */
-    void publish(ChangeEvent e) {
+    boolean publish(ChangeEvent e) {
         if (REALTIME_SCHEMA.equals(e.schema()) && MESSAGES_TABLE.equals(e.table())) {
             // Broadcast from the database, never postgres_changes.
             broadcasts.fromDatabase(e);
-            return;
+            // Streamed on the server too, never polled: the answer only matters to the poller, so it is moot here.
+            return true;
         }
         if (limits.eventsLimited()) {
             // The server's poller skips DB changes while the tenant's events rate is triggered
@@ -57,15 +61,18 @@ final class ChangeRouter implements AutoCloseable {
             // system message, the channels stay joined. guess: the server keeps a separate DB-events counter
             // with the same limit; the stand-in uses the one tenant events counter.
             stats.refused(Refusal.CHANGE_SKIPPED_EVENTS_RATE_LIMITED);
-            return;
+            // The server's SQL found its subscribers before the skip, so its poller polls again at once. guess: the
+            // stand-in counts a change with a matching binding as one for subscribers, without asking RLS.
+            return anyMatch(e);
         }
         RowSecurity rls = rowSecurity;
         RowSecurity.Table table = null;
         boolean check = false;
         Map<String, Boolean> verdicts = null;
         ChangePayload payload = null;
+        boolean sent = false;
         for (JoinedChannel ch : topics.withChanges()) {
-            if (ch.closed) {
+            if (ch.closed || !ch.pgSubscribed) {
                 continue;
             }
             List<Long> ids = ch.matchingIds(e);
@@ -95,7 +102,18 @@ final class ChangeRouter implements AutoCloseable {
             // Every message delivered to a subscriber channel is an event.
             limits.countEvent();
             ch.connection.deliver(ch, payload.frame(ch.connection.codec(), ch.topic, ids));
+            sent = true;
         }
+        return sent;
+    }
+
+    private boolean anyMatch(ChangeEvent e) {
+        for (JoinedChannel ch : topics.withChanges()) {
+            if (!ch.closed && ch.pgSubscribed && !ch.matchingIds(e).isEmpty()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

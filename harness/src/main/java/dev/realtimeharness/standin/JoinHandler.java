@@ -123,6 +123,8 @@ final class JoinHandler {
             boolean withheld) {
         JoinedChannel ch = new JoinedChannel(connection, m.topic(), m.joinRef(), config.self(), config.ack(),
                 config.isPrivate(), withheld ? List.of() : config.bindings());
+        // With a subscribe delay (poll mode) no change reaches the channel before its subscription is in place.
+        ch.pgSubscribed = server.subscribeDelayNanos() == 0;
         ch.authorize(token, claims);
         // guess: the server generates a uuid1; a random uuid has the same shape.
         ch.presenceKey = config.presenceKey() != null ? config.presenceKey() : UUID.randomUUID().toString();
@@ -149,8 +151,25 @@ final class JoinHandler {
                     ? new SystemMessage(Events.POSTGRES_CHANGES, "ok", SystemMessage.SUBSCRIBED_TO_POSTGRES,
                             ch.subTopic)
                     : new SystemMessage(Events.POSTGRES_CHANGES, "error", config.filterError(), ch.subTopic);
-            connection.send(new PhoenixMessage(m.joinRef(), null, m.topic(), Events.SYSTEM, sys.toPayload()));
+            PhoenixMessage frame = new PhoenixMessage(m.joinRef(), null, m.topic(), Events.SYSTEM, sys.toPayload());
+            long delayNanos = server.subscribeDelayNanos();
+            if (delayNanos == 0) {
+                connection.send(frame);
+            } else {
+                // The server sends itself :postgres_subscribe after the join and answers once its subscription is
+                // inserted; until then the channel gets no changes.
+                connection.channel().eventLoop().schedule(() -> subscribed(ch, frame, config.filterError() == null),
+                        delayNanos, TimeUnit.NANOSECONDS);
+            }
         }
+    }
+
+    private void subscribed(JoinedChannel ch, PhoenixMessage systemMessage, boolean ok) {
+        if (ch.closed || !connection.isJoined(ch)) {
+            return;
+        }
+        ch.pgSubscribed = ok;
+        connection.send(systemMessage);
     }
 
     /** Join errors go out after CHANNEL_ERROR_BACKOFF_MS, as the server's join_error/1 sleeps before replying. */

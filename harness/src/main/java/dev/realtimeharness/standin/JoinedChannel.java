@@ -24,6 +24,8 @@ final class JoinedChannel {
     /** Empty when none were requested or their filters did not parse (the server then subscribes nothing). */
     final List<PostgresBinding> bindings;
     volatile boolean closed;
+    /** The postgres_changes subscription is in place: changes are routed to it (false while it subscribes). */
+    volatile boolean pgSubscribed = true;
     /** The join's presence.key, or a generated uuid; set by the join before the channel is registered. */
     volatile String presenceKey;
     /** presence.enabled at join, or set by the first track: the channel gets presence_state and presence_diff. */

@@ -9,6 +9,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -51,6 +52,7 @@ public final class StandInServer implements AutoCloseable {
     private final AtomicLong openedSockets = new AtomicLong();
     private final ReadyWithholding readyWithholding;
     private final Disconnects disconnects;
+    private volatile long subscribeDelayNanos;
 
     private StandInServer(StandInConfig config) throws InterruptedException {
         this.config = config;
@@ -105,10 +107,27 @@ public final class StandInServer implements AutoCloseable {
     /**
      * Delivers one database change to every joined channel with a matching binding (or, for realtime.messages, as a
      * database broadcast). Called from the replication thread: it only reads immutable subscription state,
-     * serializes {@code data} once, and hands each frame to the subscriber's event loop.
+     * serializes {@code data} once, and hands each frame to the subscriber's event loop. Answers whether any
+     * subscriber was sent it.
      */
-    public void publishChange(ChangeEvent e) {
-        changes.publish(e);
+    public boolean publishChange(ChangeEvent e) {
+        return changes.publish(e);
+    }
+
+    /**
+     * From now on a postgres_changes join is subscribed (gets "Subscribed to PostgreSQL" and changes) {@code delay}
+     * after its ok reply instead of with it, as the real server subscribes in the background (protocol.md §4). Call
+     * before anyone joins.
+     */
+    public void subscribeChangesAfter(Duration delay) {
+        if (delay.isNegative()) {
+            throw new IllegalArgumentException("subscribe delay must not be negative, was " + delay);
+        }
+        this.subscribeDelayNanos = delay.toNanos();
+    }
+
+    long subscribeDelayNanos() {
+        return subscribeDelayNanos;
     }
 
     /**

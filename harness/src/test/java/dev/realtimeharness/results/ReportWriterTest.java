@@ -2,6 +2,7 @@ package dev.realtimeharness.results;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -33,6 +34,28 @@ class ReportWriterTest {
         assertThat(html).startsWith("<!doctype html>").contains("<svg")
                 .doesNotContain("<script src").doesNotContain("<link ").doesNotContain("https://");
         assertThat(html).isEqualTo(ReportWriter.render(run));
+    }
+
+    @Test
+    void anEmbeddedStreamRunIsReportedAsTheFloorWithHowToRehearseThePoller() throws Exception {
+        // The fixture's run.json predates cdc: a streamed run, the only mode then.
+        String html = ReportWriter.render(RunFixtures.dir(RunFixtures.PASSED));
+        assertThat(html).contains("<p id=\"cdc\" class=\"warn\">embedded target, cdc: stream:")
+                .contains("FLOOR of the harness's own measurement").contains("--set target.embedded.cdc=poll");
+    }
+
+    @Test
+    void anEmbeddedPollRunIsReportedAsARehearsalWithItsSettings(@TempDir Path tmp) throws Exception {
+        Path run = RunFixtures.copy(RunFixtures.PASSED, tmp);
+        ObjectNode info = (ObjectNode) Json.mapper().readTree(run.resolve("run.json").toFile());
+        ObjectNode embedded = (ObjectNode) info.path("scenario").path("target").path("embedded");
+        embedded.put("cdc", "poll");
+        embedded.putObject("poll").put("interval", "100ms").put("maxChanges", 100).put("idleMultiplier", 5)
+                .put("subscribeDelay", "10ms");
+        Json.mapper().writeValue(run.resolve("run.json").toFile(), info);
+        String html = ReportWriter.render(run);
+        assertThat(html).contains("embedded target, cdc: poll:").contains("interval 100ms, idle x5, at most 100")
+                .doesNotContain("FLOOR");
     }
 
     @Test

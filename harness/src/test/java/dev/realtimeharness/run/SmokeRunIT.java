@@ -53,7 +53,7 @@ class SmokeRunIT {
     }
 
     @Test
-    void smokeRunDeliversEveryExpectedMessageAndPasses() throws Exception {
+    void smokeRunDeliversEveryExpectedMessagePassesAndSaysItsLatencyIsTheFloor() throws Exception {
         Outcome o = run("smoke-ok", List.of());
         assertThat(o.exit()).as(o.stderr()).isEqualTo(ExitCodes.PASSED);
         JsonNode m = o.summary().get("messages");
@@ -72,6 +72,35 @@ class SmokeRunIT {
             assertThat(o.dir().resolve(f)).as(f).exists();
         }
         assertThat(o.stdout()).contains("gate: PASSED");
+        // cdc: stream (the default): on screen when the target is up and above the figures, and in report.html.
+        String floor = "embedded target, cdc: stream: the stand-in streams each change as it commits, so"
+                + " postgres_changes latency here is the FLOOR";
+        assertThat(o.stdout().split(java.util.regex.Pattern.quote(floor), -1)).as("the notice, twice").hasSize(3);
+        assertThat(o.stdout()).contains("To rehearse it: --set target.embedded.cdc=poll");
+        assertThat(Files.readString(o.dir().resolve("report.html"))).contains(floor);
+    }
+
+    @Test
+    void pollModeRunWaitsForThePollerDeliversEverythingAndSaysItRehearsesIt() throws Exception {
+        // The 200 ms gate of smoke.yaml is moved out of the way: a poll-mode p99 near 500 ms is the expected result.
+        Outcome o = run("smoke-poll", List.of("target.embedded.cdc=poll", "gate.latency.p99=3s"));
+        assertThat(o.exit()).as(o.stderr()).isEqualTo(ExitCodes.PASSED);
+        JsonNode m = o.summary().get("messages");
+        assertThat(m.get("delivered").asLong()).isEqualTo(200);
+        assertThat(m.get("lost").asLong()).isZero();
+        // Streamed, p50 is a few ms. Polled at 8 inserts/s, most changes wait out part of the 500 ms idle sleep, so
+        // the median is about 250 ms; below 50 ms it would need half of 40 probes to land in the first tenth.
+        assertThat(o.summary().get("latency").get("p50").asDouble()).isGreaterThan(50);
+        assertThat(o.summary().get("latency").get("max").asDouble()).isLessThan(2_500);
+        // Ready = "Subscribed to PostgreSQL", which comes the 10 ms subscribe delay after the join.
+        assertThat(o.summary().get("readyLatency").get("min").asDouble()).isGreaterThanOrEqualTo(10);
+        String notice = "embedded target, cdc: poll: changes are read the way Supabase's poller reads them";
+        assertThat(o.stdout()).contains(notice).doesNotContain("FLOOR");
+        assertThat(Files.readString(o.dir().resolve("report.html"))).contains(notice);
+        JsonNode embedded = new ObjectMapper().readTree(o.dir().resolve("run.json").toFile())
+                .path("scenario").path("target").path("embedded");
+        assertThat(embedded.path("cdc").asText()).isEqualTo("poll");
+        assertThat(embedded.path("poll").path("interval").asText()).isEqualTo("100ms");
     }
 
     @Test

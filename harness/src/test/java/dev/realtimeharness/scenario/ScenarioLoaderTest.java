@@ -226,6 +226,52 @@ class ScenarioLoaderTest {
     }
 
     @Test
+    void cdcDefaultsToStreamAndPollKnobsDefaultToSupabases() throws Exception {
+        Scenario plain = ScenarioLoader.load(write(MINIMAL), List.of());
+        assertThat(plain.target().embedded().cdc()).isEqualTo(CdcConfig.stream());
+        assertThat(plain.target().embedded().cdc().polling()).isFalse();
+
+        Scenario poll = ScenarioLoader.load(write(MINIMAL + "target:\n  embedded: {cdc: poll}\n"), List.of());
+        CdcConfig c = poll.target().embedded().cdc();
+        assertThat(c).isEqualTo(CdcConfig.poll());
+        assertThat(c.interval()).isEqualTo(Duration.ofMillis(100));
+        assertThat(c.maxChanges()).isEqualTo(100);
+        assertThat(c.idleInterval()).isEqualTo(Duration.ofMillis(500));
+
+        Scenario knobs = ScenarioLoader.load(write(MINIMAL + """
+                target:
+                  embedded:
+                    cdc: poll
+                    poll: {interval: 50ms, maxChanges: 10, idleMultiplier: 2, subscribeDelay: 2s}
+                """), List.of());
+        assertThat(knobs.target().embedded().cdc()).isEqualTo(new CdcConfig(CdcConfig.Mode.POLL,
+                Duration.ofMillis(50), 10, 2, Duration.ofSeconds(2)));
+        // Carried through resolvedFor, which the run uses.
+        assertThat(knobs.target().embedded().resolvedFor(knobs).cdc().maxChanges()).isEqualTo(10);
+    }
+
+    @Test
+    void badCdcSettingsAreRejectedWithTheirField() throws Exception {
+        ScenarioException mode = error(MINIMAL + "target:\n  embedded:\n    cdc: polling\n");
+        assertThat(mode.line()).isEqualTo(9);
+        assertThat(mode.field()).isEqualTo("target.embedded.cdc");
+        assertThat(mode.detail()).isEqualTo("must be stream or poll, got \"polling\"");
+
+        ScenarioException max = error(MINIMAL + "target:\n  embedded:\n    cdc: poll\n    poll:\n"
+                + "      maxChanges: 0\n");
+        assertThat(max.line()).isEqualTo(11);
+        assertThat(max.field()).isEqualTo("target.embedded.poll.maxChanges");
+        assertThat(max.detail()).isEqualTo("must be at least 1, got 0");
+
+        ScenarioException interval = error(MINIMAL + "target:\n  embedded:\n    poll: {interval: 0ms}\n");
+        assertThat(interval.field()).isEqualTo("target.embedded.poll.interval");
+        assertThat(interval.detail()).isEqualTo("must be longer than 0");
+
+        ScenarioException unknown = error(MINIMAL + "target:\n  embedded:\n    poll: {pollIntervalMs: 100}\n");
+        assertThat(unknown.field()).isEqualTo("target.embedded.poll.pollIntervalMs");
+    }
+
+    @Test
     void gateKeepsFileOrderAndCanonicalUnits() throws Exception {
         Scenario s = ScenarioLoader.load(write(MINIMAL + """
                 gate:

@@ -62,10 +62,16 @@ class RealtimeJsIT {
     @BeforeAll
     @Timeout(value = 55, unit = TimeUnit.SECONDS)
     static void startTarget() throws Exception {
+        startTarget("stream");
+    }
+
+    /** {@code cdc}: the target's change capture, stream or poll (RealtimeJsPollIT). */
+    static void startTarget(String cdc) throws Exception {
         NodeScenario.assertRealtimeJsInstalled();
         // Its own `harness target` process, not the shared in-JVM target: the command and the jar are under test.
-        target = HarnessTargetProcess.start(3);
+        target = HarnessTargetProcess.start(3, cdc);
         info = target.info();
+        assertThat(info.path("cdc").asText()).as("the target's cdc mode").isEqualTo(cdc);
         for (String key : List.of("wsUrl", "dbUrl", "apikey", "jwtSecret")) {
             assertThat(info.path(key).isTextual()).as("%s in %s", key, info).isTrue();
         }

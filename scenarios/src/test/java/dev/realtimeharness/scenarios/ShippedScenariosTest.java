@@ -60,6 +60,10 @@ class ShippedScenariosTest {
         assertThat(s.publish().rate().perSecond()).isEqualTo(50.0);
         assertThat(s.gate()).containsEntry("latency.p99", 200.0).containsEntry("messages.lost", 0.0)
                 .containsEntry("connections.successRatio", 0.99);
+        // Streams by default; --set target.embedded.cdc=poll rehearses Supabase's poller with its defaults.
+        assertThat(s.target().embedded().cdc().polling()).isFalse();
+        Scenario poll = ScenarioLoader.load(dir().resolve("t030-latency.yaml"), List.of("target.embedded.cdc=poll"));
+        assertThat(poll.target().embedded().cdc()).isEqualTo(dev.realtimeharness.scenario.CdcConfig.poll());
     }
 
     @Test
