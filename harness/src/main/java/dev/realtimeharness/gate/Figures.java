@@ -60,6 +60,22 @@ public interface Figures {
         return messagesLost();
     }
 
+    /**
+     * The run's windows ({@code gate.window}): how many were judged, how many failed, and the failed ones described
+     * ("00:04:00-00:05:00 latency.p99 312.451 ms > 200.000 ms"), first ones first. Null when the run was not judged
+     * per window.
+     */
+    default WindowTally windowTally() {
+        return null;
+    }
+
+    /** See {@link #windowTally()}. */
+    record WindowTally(int judged, int failed, java.util.List<String> failures) {
+        public WindowTally {
+            failures = java.util.List.copyOf(failures);
+        }
+    }
+
     /** A latency metric's statistics, in milliseconds. */
     interface LatencyFigures {
         long count();

@@ -2,6 +2,7 @@ package dev.realtimeharness.gate;
 
 import dev.realtimeharness.gate.Figures.LatencyFigures;
 import dev.realtimeharness.scenario.GateKeys;
+import dev.realtimeharness.scenario.GatePolicy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -33,6 +34,54 @@ public final class Gate {
         List<Check> checks = new ArrayList<>();
         for (Map.Entry<String, Double> limit : limits.entrySet()) {
             checks.add(check(limit.getKey(), limit.getValue(), summary));
+        }
+        return Verdict.of(checks);
+    }
+
+    /**
+     * The checks over the whole run and, for a run judged per window ({@code gate.window}), one more:
+     * {@value GatePolicy#WINDOWS_FAILED}, which fails when more than {@code maxFailedWindows} windows failed (and when
+     * no window was judged at all: a windowed gate that judged nothing cannot pass).
+     */
+    public static Verdict evaluate(Map<String, Double> limits, GatePolicy policy, Figures summary) {
+        Verdict whole = evaluate(limits, summary);
+        if (policy == null || !policy.windowed()) {
+            return whole;
+        }
+        List<Check> checks = new ArrayList<>(whole.checks());
+        checks.add(windowsCheck(policy.maxFailedWindows(), summary.windowTally()));
+        return Verdict.of(checks);
+    }
+
+    static Check windowsCheck(int maxFailed, Figures.WindowTally tally) {
+        if (tally == null || tally.judged() == 0) {
+            return new Check(GatePolicy.WINDOWS_FAILED, maxFailed, 0, false, "no window was judged");
+        }
+        String detail = tally.failures().isEmpty() ? null
+                : String.join("; ", tally.failures().subList(0, Math.min(3, tally.failures().size())))
+                        + (tally.failures().size() > 3 ? "; ..." : "");
+        return new Check(GatePolicy.WINDOWS_FAILED, maxFailed, tally.failed(), tally.failed() <= maxFailed, detail);
+    }
+
+    /**
+     * The verdict of a run that check {@code name} stopped early ({@code gate.abortOnFail}): that check fails and says
+     * so and when, even if the figures after the drain would let it pass (it is added when the limits no longer name
+     * it). A stopped run did not measure what it was asked to, so it never passes.
+     */
+    public static Verdict stoppedBy(Verdict verdict, String name, long elapsedSeconds) {
+        String stopped = "stopped the run after " + elapsedSeconds + " s of publishing";
+        List<Check> checks = new ArrayList<>();
+        boolean found = false;
+        for (Check c : verdict.checks()) {
+            if (c.name().equals(name)) {
+                found = true;
+                c = new Check(c.name(), c.limit(), c.actual(), false,
+                        c.detail() == null ? stopped : c.detail() + "; " + stopped);
+            }
+            checks.add(c);
+        }
+        if (!found) {
+            checks.add(new Check(name, 0, 0, false, stopped));
         }
         return Verdict.of(checks);
     }
@@ -124,17 +173,36 @@ public final class Gate {
 
     static String describe(Check check) {
         String verdict = check.passed() ? "PASS " : "FAIL ";
+        if (check.name().equals(GatePolicy.WINDOWS_FAILED)) {
+            return verdict + check.name() + ": " + (check.detail() != null && check.actual() == 0 && !check.passed()
+                    ? check.detail() : plain(check.actual()) + (check.passed() ? " <= " : " > ") + plain(check.limit())
+                            + " failed windows" + (check.detail() == null ? "" : " (" + check.detail() + ")"));
+        }
         if (!GateKeys.isKnown(check.name())) {
             // A check read back from an older or newer summary: describe it without units.
             return verdict + check.name() + ": " + plain(check.actual()) + " (limit " + plain(check.limit()) + ")";
         }
-        return verdict + check.name() + ": " + switch (GateKeys.kind(check.name())) {
-            case LATENCY_MAX_MS -> !check.passed() && check.actual() <= check.limit()
+        GateKeys.Kind kind = GateKeys.kind(check.name());
+        boolean holds = holds(kind, check);
+        String line = switch (kind) {
+            case LATENCY_MAX_MS -> !holds && check.actual() <= check.limit()
                     ? "no samples (limit " + millis(check.limit()) + ")"
-                    : millis(check.actual()) + (check.passed() ? " <= limit " : " > limit ") + millis(check.limit());
-            case COUNT_MAX -> plain(check.actual()) + (check.passed() ? " <= " : " > ") + plain(check.limit());
-            case RATIO_MIN -> ratio4(check.actual()) + (check.passed() ? " >= " : " < ") + ratio4(check.limit());
+                    : millis(check.actual()) + (holds ? " <= limit " : " > limit ") + millis(check.limit());
+            case COUNT_MAX -> plain(check.actual()) + (holds ? " <= " : " > ") + plain(check.limit());
+            case RATIO_MIN -> ratio4(check.actual()) + (holds ? " >= " : " < ") + ratio4(check.limit());
             case FLAG -> flag(check);
+        };
+        // A flag's detail is its reason, already in the line; any other detail (an early stop) follows it.
+        return verdict + check.name() + ": " + line
+                + (kind != GateKeys.Kind.FLAG && check.detail() != null ? " (" + check.detail() + ")" : "");
+    }
+
+    // Whether the figure is within its limit: a check can fail with a figure that holds (it stopped the run).
+    private static boolean holds(GateKeys.Kind kind, Check c) {
+        return switch (kind) {
+            case LATENCY_MAX_MS, FLAG -> c.passed();
+            case COUNT_MAX -> c.actual() <= c.limit();
+            case RATIO_MIN -> c.actual() >= c.limit();
         };
     }
 

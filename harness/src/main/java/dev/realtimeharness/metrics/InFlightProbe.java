@@ -32,6 +32,10 @@ final class InFlightProbe implements DeliveryOrder.Sent {
         this.pending = pending;
     }
 
+    long dueNanos() {
+        return dueNanos;
+    }
+
     synchronized void markSent(long nanos) {
         sendNanos = nanos;
     }

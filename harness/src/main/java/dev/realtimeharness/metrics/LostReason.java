@@ -23,4 +23,14 @@ public enum LostReason {
     public String jsonName() {
         return jsonName;
     }
+
+    /** The reason whose summary.json name is {@code name}; IllegalArgumentException for another. */
+    public static LostReason ofJsonName(String name) {
+        for (LostReason r : values()) {
+            if (r.jsonName.equals(name)) {
+                return r;
+            }
+        }
+        throw new IllegalArgumentException("no lost reason '" + name + "'");
+    }
 }

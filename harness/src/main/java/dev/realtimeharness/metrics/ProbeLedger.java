@@ -92,6 +92,7 @@ public final class ProbeLedger {
     private final LongAdder unexpected = new LongAdder();
     private final LongAdder otherChanges = new LongAdder();
     private final LongAdder[] lostByReason = new LongAdder[LostReason.values().length];
+    private volatile DueTally dueTally;
 
     /** @param subscriptionCount drivers × channelsPerDriver; subscription indexes are 0 .. count-1 */
     public ProbeLedger(int subscriptionCount) {
@@ -113,6 +114,11 @@ public final class ProbeLedger {
         for (int i = 0; i < lostByReason.length; i++) {
             lostByReason[i] = new LongAdder();
         }
+    }
+
+    /** From now on, every registration and loss is also counted by its probe's due second (windowed gates). */
+    public void tallyByDueSecond(DueTally tally) {
+        this.dueTally = tally;
     }
 
     /** Registers probe {@code seq} owed to {@code expectedSubscriptions}, all of them ready (see below). */
@@ -163,8 +169,12 @@ public final class ProbeLedger {
         highestRegisteredSeq.accumulateAndGet(seq, Math::max);
         published.increment();
         expectedDeliveries.add(n);
-        addLost(LostReason.CHANNEL_DOWN, lostByState[1]);
-        addLost(LostReason.NEVER_READY, lostByState[2]);
+        DueTally tally = dueTally;
+        if (tally != null) {
+            tally.expected(dueNanos, n);
+        }
+        addLost(LostReason.CHANNEL_DOWN, dueNanos, lostByState[1]);
+        addLost(LostReason.NEVER_READY, dueNanos, lostByState[2]);
     }
 
     /**
@@ -173,8 +183,11 @@ public final class ProbeLedger {
      */
     public long publishFailed(long seq, long failedNanos) {
         InFlightProbe probe = inFlight.get(seq);
-        long marked = probe == null ? 0 : probe.failed(failedNanos);
-        addLost(LostReason.PUBLISH_FAILED, marked);
+        if (probe == null) {
+            return 0;
+        }
+        long marked = probe.failed(failedNanos);
+        addLost(LostReason.PUBLISH_FAILED, probe.dueNanos(), marked);
         return marked;
     }
 
@@ -258,9 +271,10 @@ public final class ProbeLedger {
         checkSubscription(subscription);
         long marked = 0;
         for (InFlightProbe probe : inFlight.values()) {
-            marked += probe.loseAt(subscription);
+            long m = probe.loseAt(subscription);
+            addLost(LostReason.CHANNEL_DOWN, probe.dueNanos(), m);
+            marked += m;
         }
-        addLost(LostReason.CHANNEL_DOWN, marked);
         return marked;
     }
 
@@ -274,11 +288,12 @@ public final class ProbeLedger {
         for (Iterator<InFlightProbe> it = inFlight.values().iterator(); it.hasNext(); ) {
             InFlightProbe probe = it.next();
             if (probe.sentBefore(sentBeforeNanos)) {
-                marked += probe.loseAllPending();
+                long m = probe.loseAllPending();
+                addLost(LostReason.IN_FLIGHT, probe.dueNanos(), m);
+                marked += m;
                 it.remove();
             }
         }
-        addLost(LostReason.IN_FLIGHT, marked);
         return marked;
     }
 
@@ -286,9 +301,10 @@ public final class ProbeLedger {
     public long finish() {
         long marked = 0;
         for (InFlightProbe probe : inFlight.values()) {
-            marked += probe.loseAllPending();
+            long m = probe.loseAllPending();
+            addLost(LostReason.IN_FLIGHT, probe.dueNanos(), m);
+            marked += m;
         }
-        addLost(LostReason.IN_FLIGHT, marked);
         return marked;
     }
 
@@ -366,8 +382,15 @@ public final class ProbeLedger {
         return inFlight.size();
     }
 
-    private void addLost(LostReason reason, long n) {
+    private void addLost(LostReason reason, long dueNanos, long n) {
+        if (n == 0) {
+            return;
+        }
         lostByReason[reason.ordinal()].add(n);
+        DueTally tally = dueTally;
+        if (tally != null) {
+            tally.lost(dueNanos, reason, n);
+        }
     }
 
     private void checkSubscription(int subscription) {

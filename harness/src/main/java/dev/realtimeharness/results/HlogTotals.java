@@ -25,7 +25,7 @@ public final class HlogTotals {
 
     public static HlogTotals read(Path hlog) throws IOException {
         Map<String, Histogram> totals = new HashMap<>();
-        try (InputStream in = Files.newInputStream(hlog)) {
+        try (InputStream in = CompleteLines.open(hlog)) {
             HistogramLogReader reader = new HistogramLogReader(in);
             EncodableHistogram h;
             while ((h = reader.nextIntervalHistogram()) != null) {

@@ -3,6 +3,8 @@ package dev.realtimeharness.results;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.realtimeharness.gate.Gate;
+import dev.realtimeharness.scenario.Durations;
+import dev.realtimeharness.scenario.GatePolicy;
 import dev.realtimeharness.gate.Verdict;
 import dev.realtimeharness.metrics.Metric;
 import java.io.IOException;
@@ -33,7 +35,7 @@ public final class Regate {
 
     /**
      * What shows that the run did not finish, one phrase each; empty for a finished run. The end time is run.json's
-     * {@code endedAt}, written only when the run ends (summary.json's is rewritten every few seconds while the run
+     * {@code endedAt}, written only when the run ends (summary.json's is rewritten every second while the run
      * goes on, so it proves nothing); summary.json's when there is no run.json. The verdict is summary.json's
      * {@code gate}, null until the run's gate was evaluated at its end.
      */
@@ -62,8 +64,29 @@ public final class Regate {
             return limits;
         }
         JsonNode gate = Json.mapper().readTree(runJson.toFile()).path("scenario").path("gate");
-        gate.properties().forEach(e -> limits.put(e.getKey(), e.getValue().asDouble()));
+        gate.properties().forEach(e -> {
+            if (!GatePolicy.KEYS.contains(e.getKey())) {
+                limits.put(e.getKey(), e.getValue().asDouble());
+            }
+        });
         return limits;
+    }
+
+    /**
+     * The run's windows as run.json recorded them ({@code gate.window}, {@code maxFailedWindows}); the early stop is
+     * not needed to re-judge (summary.json says whether it happened). None for a run judged once.
+     */
+    static GatePolicy recordedPolicy(Path runDir) throws IOException {
+        Path runJson = runDir.resolve("run.json");
+        if (!Files.exists(runJson)) {
+            return GatePolicy.none();
+        }
+        JsonNode gate = Json.mapper().readTree(runJson.toFile()).path("scenario").path("gate");
+        if (!gate.hasNonNull("window")) {
+            return GatePolicy.none();
+        }
+        return new GatePolicy(Durations.parse(gate.get("window").asText()), gate.path("maxFailedWindows").asInt(0),
+                java.util.Set.of());
     }
 
     /** The run's summary with its latency statistics recomputed from the hlog (when there is one). */
@@ -84,7 +107,7 @@ public final class Regate {
                 Summary.LatencyStats.of(t.total(Metric.JOIN.tag())),
                 Summary.LatencyStats.of(t.total(Metric.READY.tag())),
                 Summary.LatencyStats.of(t.total(Metric.CONNECT.tag())),
-                s.harness(), s.errors(), s.memory(), s.gate(), s.publisher());
+                s.harness(), s.errors(), s.memory(), s.gate(), s.publisher(), s.windows(), s.stoppedEarly());
     }
 
     public static Result evaluate(Path runDir, Map<String, Double> overrides) throws IOException {
@@ -114,7 +137,12 @@ public final class Regate {
             throws IOException {
         Map<String, Double> limits = recordedLimits(runDir);
         limits.putAll(overrides);
-        Verdict v = Gate.evaluate(limits, s);
+        // Windows keep the verdicts they were judged with (their figures are not in the files to judge again); the
+        // count of failed ones is checked anew, and a run that was stopped early still fails.
+        Verdict v = Gate.evaluate(limits, recordedPolicy(runDir), s);
+        if (s.stoppedEarly() != null) {
+            v = Gate.stoppedBy(v, s.stoppedEarly().check(), s.stoppedEarly().elapsedSeconds());
+        }
         return new Result(s.withGate(v), v, limits, pending);
     }
 

@@ -88,6 +88,7 @@ public final class ReportWriter {
             }
         }
         h.append("</table>");
+        WindowsSection.append(h, s);
 
         h.append("<h2>Counts</h2><table>");
         row(h, "connections", s.connections().succeeded() + " of " + s.connections().attempted() + " succeeded ("
@@ -216,7 +217,7 @@ public final class ReportWriter {
         if (!Files.exists(hlog)) {
             return byTag;
         }
-        try (InputStream in = Files.newInputStream(hlog)) {
+        try (InputStream in = CompleteLines.open(hlog)) {
             HistogramLogReader reader = new HistogramLogReader(in);
             EncodableHistogram e;
             while ((e = reader.nextIntervalHistogram()) != null) {

@@ -4,6 +4,7 @@ import dev.realtimeharness.scenario.Durations;
 import dev.realtimeharness.scenario.EmbeddedConfig;
 import dev.realtimeharness.scenario.PostgresChangeSpec;
 import dev.realtimeharness.scenario.Scenario;
+import dev.realtimeharness.scenario.GatePolicy;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,7 +47,16 @@ public final class ResolvedScenario {
                 "cdc", e.cdc().mode().key(), "poll", ordered("interval", Durations.format(e.cdc().interval()),
                         "maxChanges", e.cdc().maxChanges(), "idleMultiplier", e.cdc().idleMultiplier(),
                         "subscribeDelay", Durations.format(e.cdc().subscribeDelay())))));
-        m.put("gate", s.gate());
+        Map<String, Object> gate = new LinkedHashMap<>(s.gate());
+        GatePolicy policy = s.gatePolicy();
+        if (policy.windowed()) {
+            gate.put("window", Durations.format(policy.window()));
+            gate.put("maxFailedWindows", policy.maxFailedWindows());
+        }
+        if (!policy.abortOn().isEmpty()) {
+            gate.put("abortOnFail", policy.abortOn().contains(GatePolicy.ALL) ? true : List.copyOf(policy.abortOn()));
+        }
+        m.put("gate", gate);
         m.put("transport", transport);
         return m;
     }

@@ -1,6 +1,7 @@
 package dev.realtimeharness.results;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.realtimeharness.gate.Check;
 import dev.realtimeharness.gate.Figures;
 import dev.realtimeharness.gate.Verdict;
 import dev.realtimeharness.metrics.ProbeLedger;
@@ -34,7 +35,19 @@ public record Summary(
         Errors errors,
         Memory memory,
         Verdict gate,
-        @JsonInclude(JsonInclude.Include.NON_NULL) Publisher publisher) implements Figures {
+        @JsonInclude(JsonInclude.Include.NON_NULL) Publisher publisher,
+        @JsonInclude(JsonInclude.Include.NON_NULL) List<Window> windows,
+        @JsonInclude(JsonInclude.Include.NON_NULL) StoppedEarly stoppedEarly) implements Figures {
+
+    /** Without windows (a run judged once, at the end). */
+    public Summary(String runId, String scenario, String target, String startedAt, String endedAt, int drivers,
+            int channelsPerDriver, Connections connections, Channels channels, Messages messages, LatencyStats latency,
+            LatencyStats latencyRaw, LatencyStats joinLatency, LatencyStats readyLatency, LatencyStats connectLatency,
+            HarnessStats harness, Errors errors, Memory memory, Verdict gate, Publisher publisher) {
+        this(runId, scenario, target, startedAt, endedAt, drivers, channelsPerDriver, connections, channels, messages,
+                latency, latencyRaw, joinLatency, readyLatency, connectLatency, harness, errors, memory, gate,
+                publisher, null, null);
+    }
 
     /** Without publisher figures (summaries written before they existed, older callers). */
     public Summary(String runId, String scenario, String target, String startedAt, String endedAt, int drivers,
@@ -57,7 +70,29 @@ public record Summary(
     public Summary withGate(Verdict verdict) {
         return new Summary(runId, scenario, target, startedAt, endedAt, drivers, channelsPerDriver, connections,
                 channels, messages, latency, latencyRaw, joinLatency, readyLatency, connectLatency, harness, errors,
-                memory, verdict, publisher);
+                memory, verdict, publisher, windows, stoppedEarly);
+    }
+
+    /** With the windows judged so far and, when a check stopped the run, which and when. */
+    public Summary withWindows(List<Window> judged, StoppedEarly stopped) {
+        return new Summary(runId, scenario, target, startedAt, endedAt, drivers, channelsPerDriver, connections,
+                channels, messages, latency, latencyRaw, joinLatency, readyLatency, connectLatency, harness, errors,
+                memory, gate, publisher, judged, stopped);
+    }
+
+    /** The windows as the gate counts them: judged, failed, the failed ones described. */
+    @Override
+    public Figures.WindowTally windowTally() {
+        if (windows == null) {
+            return null;
+        }
+        List<String> failures = new java.util.ArrayList<>();
+        for (Window w : windows) {
+            if (!w.passed()) {
+                failures.add(w.describeFailure());
+            }
+        }
+        return new Figures.WindowTally(windows.size(), failures.size(), failures);
     }
 
     // What the gate judges (Figures): the same numbers as the fields above, by gate-key name.
@@ -332,6 +367,40 @@ public record Summary(
         public Publisher(LatencyStats lag) {
             this(null, null, lag);
         }
+    }
+
+    /**
+     * One window of a run judged per window ({@code gate.window}): its start and end (ISO instants; latency by the
+     * second a frame was received, loss by the second a probe was due), whether every windowed check held, and the
+     * checks.
+     */
+    public record Window(String start, String end, boolean passed, List<Check> checks) {
+        public Window {
+            checks = List.copyOf(checks);
+        }
+
+        /** e.g. {@code 12:04:00-12:05:00Z latency.p99 312.451 ms > limit 200.000 ms}. */
+        public String describeFailure() {
+            StringBuilder b = new StringBuilder(clock(start)).append('-').append(clock(end)).append('Z');
+            for (Check c : checks) {
+                if (!c.passed()) {
+                    b.append(' ').append(c.describe().substring("FAIL ".length()));
+                }
+            }
+            return b.toString();
+        }
+
+        private static String clock(String instant) {
+            int t = instant.indexOf('T');
+            return t < 0 || instant.length() < t + 9 ? instant : instant.substring(t + 1, t + 9);
+        }
+    }
+
+    /**
+     * The run was stopped early by {@code gate.abortOnFail}: the check that could no longer pass, when (ISO instant
+     * and seconds after the start of publishing) and its line.
+     */
+    public record StoppedEarly(String check, String at, long elapsedSeconds, String line) {
     }
 
     /** Frames that could not be parsed. */

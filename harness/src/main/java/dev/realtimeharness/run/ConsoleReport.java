@@ -93,6 +93,16 @@ final class ConsoleReport {
         if (s.errors().protocol() > 0) {
             out.printf("errors       %d unparseable frames (see harness.log)%n", s.errors().protocol());
         }
+        if (s.windows() != null) {
+            long failed = s.windows().stream().filter(w -> !w.passed()).count();
+            out.printf("windows      %d judged, %d failed%n", s.windows().size(), failed);
+            s.windows().stream().filter(w -> !w.passed()).limit(10)
+                    .forEach(w -> out.println("  FAIL " + w.describeFailure()));
+        }
+        if (s.stoppedEarly() != null) {
+            out.printf("stopped      early, after %d s of publishing (gate.abortOnFail): %s%n",
+                    s.stoppedEarly().elapsedSeconds(), s.stoppedEarly().line());
+        }
         out.println();
         out.println("gate: " + verdict.label());
         out.println(verdict.describe());

@@ -80,6 +80,26 @@ public final class GateKeys {
         return Collections.unmodifiableMap(gate);
     }
 
+    /**
+     * Whether a check is also judged per window ({@code gate.window}): the latency checks and the loss checks. Ratios
+     * of connections and channels and the harness flag are judged over the run only.
+     */
+    public static boolean windowed(String key) {
+        Kind kind = KEYS.get(key);
+        return kind == Kind.LATENCY_MAX_MS || key.equals("messages.lost") || key.startsWith("messages.lostByReason.")
+                || key.equals("messages.deliveredRatio");
+    }
+
+    /**
+     * Whether a failed check can stop a run early ({@code gate.abortOnFail}): only those that can no longer pass
+     * once they failed: counts that only grow, the harness flag that stays set, the connection ratio once the ramp
+     * is over. A whole-run latency can still come down, so it never stops a run (its windows can).
+     */
+    public static boolean canStopEarly(String key) {
+        Kind kind = KEYS.get(key);
+        return kind == Kind.COUNT_MAX || kind == Kind.FLAG || key.equals("connections.successRatio");
+    }
+
     public static boolean isKnown(String key) {
         return KEYS.containsKey(key);
     }

@@ -13,12 +13,12 @@ import java.util.Objects;
  * to limits in canonical units (latency in milliseconds), in file order; it is empty when there is no gate.
  * {@code source} is the file the scenario was read from. {@code allowedHosts} are the non-loopback hosts this
  * scenario may load (the production guard); {@code targetLimits} are the remote target's tenant limits used by the
- * pre-flight check.
+ * pre-flight check. {@code gatePolicy} says how the gate judges a long run: windows and early stop.
  */
 public record Scenario(String name, String description, int drivers, int channelsPerDriver,
         ProtocolConfig protocol, ChannelConfig channel, PublishConfig publish, RampConfig ramp,
         Duration duration, Duration drainTimeout, TargetConfig target, Map<String, Double> gate,
-        Path source, List<String> allowedHosts, TargetLimits targetLimits) {
+        Path source, List<String> allowedHosts, TargetLimits targetLimits, GatePolicy gatePolicy) {
 
     public static final Duration DEFAULT_DURATION = Duration.ofSeconds(60);
     public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(5);
@@ -36,6 +36,7 @@ public record Scenario(String name, String description, int drivers, int channel
         gate = Collections.unmodifiableMap(new LinkedHashMap<>(gate));
         allowedHosts = allowedHosts == null ? List.of() : List.copyOf(allowedHosts);
         targetLimits = targetLimits == null ? TargetLimits.supabaseDefaults() : targetLimits;
+        gatePolicy = gatePolicy == null ? GatePolicy.none() : gatePolicy;
     }
 
     /** Without allowed hosts and with Supabase's default limits. */
@@ -43,7 +44,7 @@ public record Scenario(String name, String description, int drivers, int channel
             ChannelConfig channel, PublishConfig publish, RampConfig ramp, Duration duration, Duration drainTimeout,
             TargetConfig target, Map<String, Double> gate, Path source) {
         this(name, description, drivers, channelsPerDriver, protocol, channel, publish, ramp, duration, drainTimeout,
-                target, gate, source, List.of(), TargetLimits.supabaseDefaults());
+                target, gate, source, List.of(), TargetLimits.supabaseDefaults(), GatePolicy.none());
     }
 
     /** Channels in the whole run: drivers × channelsPerDriver. */
@@ -57,6 +58,6 @@ public record Scenario(String name, String description, int drivers, int channel
             throw new IllegalArgumentException("duration must be positive, got " + newDuration);
         }
         return new Scenario(name, description, drivers, channelsPerDriver, protocol, channel, publish, ramp,
-                newDuration, drainTimeout, target, gate, source, allowedHosts, targetLimits);
+                newDuration, drainTimeout, target, gate, source, allowedHosts, targetLimits, gatePolicy);
     }
 }
