@@ -4,7 +4,9 @@ import java.io.BufferedWriter;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
 import java.util.Locale;
 import org.HdrHistogram.Histogram;
@@ -34,10 +36,13 @@ public final class TimelineWriter implements Closeable {
         }
     }
 
+    private final FileChannel channel;
     private final BufferedWriter out;
 
     public TimelineWriter(Path file) throws IOException {
-        this.out = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
+        this.channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                StandardOpenOption.WRITE);
+        this.out = new BufferedWriter(Channels.newWriter(channel, StandardCharsets.UTF_8), 8192);
         out.write(HEADER);
         out.write('\n');
         out.flush();
@@ -66,6 +71,8 @@ public final class TimelineWriter implements Closeable {
 
     @Override
     public void close() throws IOException {
+        out.flush();
+        channel.force(true); // on disk at the end of the run
         out.close();
     }
 }

@@ -47,6 +47,10 @@ final class FleetDrive {
             in.loopLag.start(group);
             m.publishAndDrain(interrupted, dispatchers);
             Measurement.Result result = m.finish();
+            if (in.writes.failed()) {
+                err.println("harness: the run did not count: " + in.writes.failure());
+                return Outcome.NOT_RUN;
+            }
             return interrupted.getAsBoolean() ? Outcome.INTERRUPTED
                     : result.passed() ? Outcome.PASSED : Outcome.GATE_FAILED;
         } finally {

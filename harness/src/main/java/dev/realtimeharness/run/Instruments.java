@@ -31,7 +31,10 @@ final class Instruments {
     private volatile int publisherConnections = -1;
     private volatile PostgresMemory pgMemory = PostgresMemory.none();
 
-    Instruments(Scenario scenario) {
+    final ResultWrites writes;
+
+    Instruments(Scenario scenario, java.io.PrintStream err) {
+        this.writes = new ResultWrites(err);
         this.ledger = new ProbeLedger(scenario.drivers() * scenario.channelsPerDriver());
         this.board = new ReadyBoard(scenario.drivers(), scenario.channelsPerDriver());
     }

@@ -38,8 +38,8 @@ import org.slf4j.LoggerFactory;
  * subscriptions are ready, for the scenario's duration, then the drain) → a ticker each second → finish (summary,
  * gate, run.json, junit.xml, report.html, the console report, in one sequence).
  *
- * <p>Results are written as the run goes (hlog and timeline every second, summary.json every few seconds), so a
- * run that is killed still leaves everything up to its last second.
+ * <p>Results are written as the run goes (hlog, timeline and summary.json every second), so a run that is killed
+ * still leaves everything up to its last second; one that cannot write them stops ({@link ResultWrites}).
  */
 public final class Measurement implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Measurement.class);
@@ -68,12 +68,13 @@ public final class Measurement implements AutoCloseable {
     private final ScheduledExecutorService ticker;
     private final long openedNanos;
     private final PublishThread publishThread = new PublishThread(this);
+    private final GateWatch watch;
     private Result result;
 
-    /** The outcome: the summary as written (with its gate verdict). */
-    public record Result(Summary summary, Verdict verdict, Path runDirectory) {
+    /** The outcome: the summary as written (with its gate verdict); {@code writeFailure} non-null: it did not count. */
+    public record Result(Summary summary, Verdict verdict, Path runDirectory, String writeFailure) {
         public boolean passed() {
-            return verdict.passed();
+            return verdict.passed() && writeFailure == null;
         }
     }
 
@@ -105,7 +106,7 @@ public final class Measurement implements AutoCloseable {
             throw new OpenFailed(Outcome.BAD_INPUT, "cannot create the results directory: " + e.getMessage(), e);
         }
         this.runLog = RunLog.attach(dir.file("harness.log"));
-        this.in = new Instruments(scenario);
+        this.in = new Instruments(scenario, options.err());
         RunTarget opened = null;
         LiveMetrics liveMetrics = null;
         try {
@@ -117,7 +118,7 @@ public final class Measurement implements AutoCloseable {
             opened = o.target();
             this.target = opened;
             this.restEndpoint = o.restEndpoint();
-            this.files = new ResultFiles(dir, scenario, startedAt, options);
+            this.files = new ResultFiles(dir, scenario, startedAt, options, in.writes);
             files.writeRunInfo(null);
             this.listener = new RunListener(runId, in.ledger, in.recorders, in.counters, in.board,
                     target.localClock());
@@ -137,6 +138,7 @@ public final class Measurement implements AutoCloseable {
             throw e;
         }
         this.openedNanos = System.nanoTime();
+        this.watch = new GateWatch(scenario, Instant.now(), System.nanoTime());
         this.tick = new RunTicker(openedNanos, this, hlog, timeline, live);
         this.ticker = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread th = new Thread(r, "ticker");
@@ -245,6 +247,10 @@ public final class Measurement implements AutoCloseable {
         return out;
     }
 
+    GateWatch gateWatch() {
+        return watch;
+    }
+
     ProgressLine progress() {
         return progress;
     }
@@ -325,12 +331,14 @@ public final class Measurement implements AutoCloseable {
                 out.printf("publisher: %s over %d connections%s%n", publisher.via(), publisher.connections(),
                         scenario.publish().connections() == null ? " (sized from the rate and the round trip)" : "");
             }
-            phase.publish(publisher, stop);
+            BooleanSupplier broken = () -> stop.getAsBoolean() || in.writes.failed(); // results unwritable: stop
+            watch.publishingStarts(in.ledger, System.nanoTime());
+            phase.publish(publisher, () -> broken.getAsBoolean() || watch.stopping()); // an early stop still drains
             if (phase.skipped() > 0) {
                 progress.finishLine();
                 out.printf("%d probes were not published: no subscription receives them%n", phase.skipped());
             }
-            phase.drain(stop);
+            phase.drain(broken);
         }
     }
 
@@ -372,13 +380,13 @@ public final class Measurement implements AutoCloseable {
         ticker.awaitTermination(5, TimeUnit.SECONDS);
         in.ledger.finish();
         tick.finalTick();
-        Summary summary = summarize(Instant.now());
-        Verdict verdict = Gate.evaluate(scenario.gate(), summary);
+        Summary summary = watch.finish(summarize(Instant.now()), System.nanoTime());
+        Verdict verdict = watch.verdict(Gate.evaluate(scenario.gate(), scenario.gatePolicy(), summary));
         summary = summary.withGate(verdict);
         files.write(summary);
         ConsoleReport.print(out, summary, verdict, in.publishFailures.sum(), dir, options.tlsInsecure(), listener,
                 options.remote() == null ? CdcNotice.of(scenario.target().embedded()) : null);
-        result = new Result(summary, verdict, dir.path());
+        result = new Result(summary, verdict, dir.path(), in.writes.failure());
         return result;
     }
 

@@ -17,16 +17,19 @@ import java.util.Map;
 
 /**
  * The one sequence that writes a run's result files at its end: summary.json, run.json, junit.xml (when there is a
- * verdict) and report.html. A file that cannot be written is reported on the error stream, never fatal: the verdict
- * and the other files still stand.
+ * verdict) and report.html. Each is attempted; a file that cannot be written is reported ({@link ResultWrites}) and
+ * the run then ends with exit 3, whatever its verdict.
  */
 final class ResultFiles {
     private final RunDirectory dir;
     private final Scenario scenario;
     private final Instant startedAt;
     private final MeasurementOptions options;
+    private final ResultWrites writes;
 
-    ResultFiles(RunDirectory dir, Scenario scenario, Instant startedAt, MeasurementOptions options) {
+    ResultFiles(RunDirectory dir, Scenario scenario, Instant startedAt, MeasurementOptions options,
+            ResultWrites writes) {
+        this.writes = writes;
         this.dir = dir;
         this.scenario = scenario;
         this.startedAt = startedAt;
@@ -34,21 +37,13 @@ final class ResultFiles {
     }
 
     void write(Summary summary) {
-        try {
-            SummaryWriter.write(dir.file("summary.json"), summary);
-        } catch (IOException e) {
-            options.err().println("harness: cannot write summary.json: " + e.getMessage());
-        }
+        writes.attempt("summary.json", () -> SummaryWriter.write(dir.file("summary.json"), summary));
         writeRunInfo(Instant.now());
-        try {
-            if (summary.gate() != null) {
-                JunitXmlWriter.write(dir.file("junit.xml"), scenario.name(), summary.gate(),
-                        Duration.between(startedAt, Instant.now()).toMillis() / 1000.0);
-            }
-            ReportWriter.write(dir.path());
-        } catch (IOException | RuntimeException e) {
-            options.err().println("harness: cannot write junit.xml/report.html: " + e.getMessage());
+        if (summary.gate() != null) {
+            writes.attempt("junit.xml", () -> JunitXmlWriter.write(dir.file("junit.xml"), scenario.name(),
+                    summary.gate(), Duration.between(startedAt, Instant.now()).toMillis() / 1000.0));
         }
+        writes.attempt("report.html", () -> ReportWriter.write(dir.path()));
     }
 
     void writeRunInfo(Instant endedAt) {
@@ -58,12 +53,9 @@ final class ResultFiles {
         if (!"harness".equals(options.loadGenerator())) {
             extra.put("loadGenerator", options.loadGenerator());
         }
-        try {
-            RunInfoWriter.write(dir.file("run.json"), ResolvedScenario.of(scenario, EventLoops.transportName()),
-                    RunInfoWriter.gitCommit(), startedAt, endedAt, extra);
-        } catch (IOException e) {
-            options.err().println("harness: cannot write run.json: " + e.getMessage());
-        }
+        writes.attempt("run.json", () -> RunInfoWriter.write(dir.file("run.json"),
+                ResolvedScenario.of(scenario, EventLoops.transportName()), RunInfoWriter.gitCommit(), startedAt,
+                endedAt, extra));
     }
 
 }

@@ -10,20 +10,21 @@ import dev.realtimeharness.metrics.RunCounters;
 import dev.realtimeharness.metrics.TimelineWriter;
 import dev.realtimeharness.results.SummaryWriter;
 import dev.realtimeharness.scenario.Scenario;
-import java.io.IOException;
+import dev.realtimeharness.results.Summary;
+import java.io.PrintStream;
+import java.util.List;
 import java.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The once-a-second work of a run: interval histograms to the hlog, a timeline row (with the heap and PostgreSQL's
- * resident memory), the live metrics' percentiles, the progress line (see {@link ProgressLine}) and summary.json
- * every few seconds. Owned by {@link Measurement}.
+ * The once-a-second work of a run: expiring probes, interval histograms to the hlog, a timeline row (with the heap
+ * and PostgreSQL's resident memory), the live metrics' percentiles, the progress line (see {@link ProgressLine}), the
+ * windows and the early stop ({@link GateWatch}) and summary.json. Owned by {@link Measurement}.
  */
 final class RunTicker {
     private static final Logger log = LoggerFactory.getLogger(RunTicker.class);
     private static final long SECOND = 1_000_000_000L;
-    private static final int SUMMARY_EVERY_SECONDS = 5;
 
     private final long runStart;
     private final Measurement m;
@@ -32,6 +33,7 @@ final class RunTicker {
     private final TimelineWriter timeline;
     private final LiveMetrics live;
     private long seconds;
+    private boolean stopReported;
 
     /** {@code live} null without {@code --metrics-port}. */
     RunTicker(long runStart, Measurement m, IntervalLogWriter hlog, TimelineWriter timeline, LiveMetrics live) {
@@ -49,10 +51,16 @@ final class RunTicker {
         LatencyRecorders recorders = in.recorders;
         RunCounters counters = in.counters;
         ProbeLedger ledger = in.ledger;
+        ResultWrites writes = in.writes;
         try {
             seconds++;
+            // Bounded memory first, whatever happens to the files: a delivery still missing drainTimeout after its
+            // probe was sent is lost.
+            ledger.expireOlderThan(System.nanoTime() - s.drainTimeout().toNanos());
             LatencyRecorders.Interval interval = recorders.snapshot();
-            hlog.write(interval);
+            // Each file on its own: one that cannot be written stops the run (ResultWrites), the others still get
+            // this second.
+            writes.attempt("latency.hlog", () -> hlog.write(interval));
             ProcessWatchdog.Sample sample = in.watchdog.sample();
             long pgRss = in.pgMemory().sampleBytes();
             var h = interval.histogram(Metric.PUB_TO_RECV);
@@ -60,13 +68,12 @@ final class RunTicker {
                 live.update(h);
             }
             ProbeLedger.Counts c = ledger.counts();
-            timeline.write(new TimelineWriter.Row((System.nanoTime() - runStart) / SECOND,
+            TimelineWriter.Row row = new TimelineWriter.Row((System.nanoTime() - runStart) / SECOND,
                     counters.connectionsOpen(), counters.channelsJoined(), c.published(), c.delivered(), c.lost(),
                     TimelineWriter.percentileMillis(h, 50), TimelineWriter.percentileMillis(h, 99),
                     counters.protocolErrors() + in.publishFailures.sum(), sample.heapUsedBytes(), sample.cpuRatio(),
-                    pgRss));
-            // Bounded memory: a delivery still missing drainTimeout after its probe was sent is lost.
-            ledger.expireOlderThan(System.nanoTime() - s.drainTimeout().toNanos());
+                    pgRss);
+            writes.attempt("timeline.csv", () -> timeline.write(row));
             if (progress.due(seconds)) {
                 var cum = recorders.cumulative(Metric.PUB_TO_RECV);
                 progress.show(String.format("[%4ds] connections %d/%d  ready %d/%d  published %d  delivered %d/%d"
@@ -78,20 +85,38 @@ final class RunTicker {
                         TimelineWriter.percentileMillis(cum, 99),
                         Double.isNaN(sample.cpuRatio()) ? 0 : 100 * sample.cpuRatio()));
             }
-            if (seconds % SUMMARY_EVERY_SECONDS == 0) {
-                SummaryWriter.write(m.directory().file("summary.json"), m.summarize(Instant.now()));
-            }
-        } catch (IOException | RuntimeException e) {
+            // summary.json every second: after a SIGKILL it is at most a second behind the timeline.
+            GateWatch watch = m.gateWatch();
+            Summary soFar = m.summarize(Instant.now());
+            showWindows(watch.tick(interval, System.nanoTime(), soFar), watch);
+            Summary current = watch.current(soFar);
+            writes.attempt("summary.json", () -> SummaryWriter.write(m.directory().file("summary.json"), current));
+        } catch (RuntimeException e) {
             log.warn("ticker: {}", e.toString());
+        }
+    }
+
+    // Each window as it is judged, and once, the check that stopped the run.
+    private void showWindows(List<Summary.Window> judged, GateWatch watch) {
+        PrintStream out = m.out();
+        for (Summary.Window w : judged) {
+            m.progress().finishLine();
+            out.println(w.passed() ? "window " + w.describeFailure() + " PASS" : "window FAILED: " + w.describeFailure());
+            log.info("window {}-{}: {}", w.start(), w.end(), w.passed() ? "PASS" : "FAIL " + w.describeFailure());
+        }
+        Summary.StoppedEarly stopped = watch.stopped();
+        if (stopped != null && !stopReported) {
+            stopReported = true;
+            m.progress().finishLine();
+            out.printf("stopping early (gate.abortOnFail) after %d s of publishing: %s%n", stopped.elapsedSeconds(),
+                    stopped.line());
+            log.warn("stopping early after {} s of publishing: {}", stopped.elapsedSeconds(), stopped.line());
         }
     }
 
     synchronized void finalTick() {
         m.progress().finishLine();
-        try {
-            hlog.write(in.recorders.snapshot());
-        } catch (IOException e) {
-            log.warn("final hlog interval: {}", e.toString());
-        }
+        LatencyRecorders.Interval last = in.recorders.snapshot();
+        in.writes.attempt("latency.hlog", () -> hlog.write(last));
     }
 }

@@ -5,9 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.realtimeharness.cli.ExitCodes;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -27,34 +24,21 @@ class SmokeRunIT {
     @TempDir
     Path results;
 
-    record Outcome(int exit, String stdout, String stderr, JsonNode summary, Path dir) {
-    }
-
-    Outcome run(String runId, List<String> sets) throws Exception {
+    InProcessRun run(String runId, List<String> sets) throws Exception {
         return run(runId, sets, false);
     }
 
-    Outcome run(String runId, List<String> sets, boolean acceptLimits) throws Exception {
+    InProcessRun run(String runId, List<String> sets, boolean acceptLimits) throws Exception {
         return run(SCENARIOS.resolve("smoke.yaml"), runId, sets, acceptLimits);
     }
 
-    Outcome run(Path scenario, String runId, List<String> sets, boolean acceptLimits) throws Exception {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        Run run = new Run(new RunOptions(scenario, sets, null, results, runId, null, null, acceptLimits),
-                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-        int exit = ExitCodes.of(run.execute());
-        Path dir = results.resolve(runId);
-        JsonNode summary = Files.exists(dir.resolve("summary.json"))
-                ? new ObjectMapper().readTree(dir.resolve("summary.json").toFile()) : null;
-        String stdout = out.toString(StandardCharsets.UTF_8);
-        System.out.println(stdout);
-        return new Outcome(exit, stdout, err.toString(StandardCharsets.UTF_8), summary, dir);
+    InProcessRun run(Path scenario, String runId, List<String> sets, boolean acceptLimits) throws Exception {
+        return InProcessRun.of(scenario, results, runId, sets, acceptLimits);
     }
 
     @Test
     void smokeRunDeliversEveryExpectedMessagePassesAndSaysItsLatencyIsTheFloor() throws Exception {
-        Outcome o = run("smoke-ok", List.of());
+        InProcessRun o = run("smoke-ok", List.of());
         assertThat(o.exit()).as(o.stderr()).isEqualTo(ExitCodes.PASSED);
         JsonNode m = o.summary().get("messages");
         assertThat(m.get("published").asLong()).isEqualTo(40);
@@ -83,7 +67,7 @@ class SmokeRunIT {
     @Test
     void pollModeRunWaitsForThePollerDeliversEverythingAndSaysItRehearsesIt() throws Exception {
         // The 200 ms gate of smoke.yaml is moved out of the way: a poll-mode p99 near 500 ms is the expected result.
-        Outcome o = run("smoke-poll", List.of("target.embedded.cdc=poll", "gate.latency.p99=3s"));
+        InProcessRun o = run("smoke-poll", List.of("target.embedded.cdc=poll", "gate.latency.p99=3s"));
         assertThat(o.exit()).as(o.stderr()).isEqualTo(ExitCodes.PASSED);
         JsonNode m = o.summary().get("messages");
         assertThat(m.get("delivered").asLong()).isEqualTo(200);
@@ -106,7 +90,7 @@ class SmokeRunIT {
     @Test
     void gateKeysThatValidateAreEvaluatedAtTheEndOfTheRun() throws Exception {
         // joinLatency.p95 validated and then crashed the gate after the run (exit 4, no verdict, no junit.xml).
-        Outcome o = run("smoke-keys", List.of("gate.joinLatency.p95=10s", "gate.readyLatency.p50=10s",
+        InProcessRun o = run("smoke-keys", List.of("gate.joinLatency.p95=10s", "gate.readyLatency.p50=10s",
                 "gate.connectLatency.max=10s"));
         assertThat(o.exit()).as(o.stderr()).isIn(ExitCodes.PASSED, ExitCodes.GATE_FAILED);
         assertThat(o.stderr()).doesNotContain("internal error");
@@ -119,7 +103,7 @@ class SmokeRunIT {
 
     @Test
     void injectedDelayAboveTheLimitFailsTheGateWithExitCode1() throws Exception {
-        Outcome o = run("smoke-delay", List.of("target.embedded.delay=300ms"));
+        InProcessRun o = run("smoke-delay", List.of("target.embedded.delay=300ms"));
         assertThat(o.exit()).as(o.stderr()).isEqualTo(ExitCodes.GATE_FAILED);
         assertThat(o.stdout()).contains("gate: FAILED").contains("FAIL latency.p99");
         JsonNode checks = o.summary().get("gate").get("checks");
@@ -140,7 +124,7 @@ class SmokeRunIT {
     @CsvSource({"broadcast, 2.0.0", "broadcast, 1.0.0", "postgres, 1.0.0", "rest, 2.0.0", "rest, 1.0.0",
         "db-broadcast, 2.0.0", "db-broadcast, 1.0.0"})
     void everyPublishPathAndSerializerDeliversEveryExpectedMessage(String via, String vsn) throws Exception {
-        Outcome o = run("smoke-" + via + "-" + vsn, List.of("publish.via=" + via, "protocol.vsn=" + vsn));
+        InProcessRun o = run("smoke-" + via + "-" + vsn, List.of("publish.via=" + via, "protocol.vsn=" + vsn));
         assertThat(o.exit()).as(o.stderr()).isEqualTo(ExitCodes.PASSED);
         JsonNode m = o.summary().get("messages");
         assertThat(m.get("published").asLong()).isEqualTo(40);
@@ -165,7 +149,7 @@ class SmokeRunIT {
     void aTargetThatNeverSaysSubscribedToOneFifthOfTheChannelsFailsOnTheReadyRatio() throws Exception {
         // The readiness gap: 2 of the 10 joins get their ok reply but never "Subscribed to PostgreSQL". Latency of
         // what arrives is fine; the gate must still fail, and say why.
-        Outcome o = run("smoke-withheld", List.of("target.embedded.withholdReadyRatio=0.2"));
+        InProcessRun o = run("smoke-withheld", List.of("target.embedded.withholdReadyRatio=0.2"));
 
         assertThat(o.exit()).as(o.stderr()).isEqualTo(ExitCodes.GATE_FAILED);
         JsonNode channels = o.summary().get("channels");
@@ -190,7 +174,7 @@ class SmokeRunIT {
         Path noGate = Files.writeString(results.resolve("smoke-no-gate.yaml"),
                 smoke.substring(0, smoke.indexOf("\ngate:") + 1));
         assertThat(Files.readString(noGate)).doesNotContain("gate").contains("drainTimeout");
-        Outcome o = run(noGate, "smoke-disconnect", List.of("target.embedded.disconnectRatio=0.5"), false);
+        InProcessRun o = run(noGate, "smoke-disconnect", List.of("target.embedded.disconnectRatio=0.5"), false);
 
         assertThat(o.exit()).as(o.stderr()).isEqualTo(ExitCodes.GATE_FAILED);
         JsonNode m = o.summary().get("messages");
@@ -211,7 +195,7 @@ class SmokeRunIT {
 
     @Test
     void acceptedLimitsRunOnAndCountTheRefusalsByTheirRealReason() throws Exception {
-        Outcome o = run("smoke-limits", List.of("target.embedded.limits.maxChannelsPerClient=3",
+        InProcessRun o = run("smoke-limits", List.of("target.embedded.limits.maxChannelsPerClient=3",
                 "target.embedded.joinErrorDelay=100ms"), true);
         // 2 of each driver's 5 channels are refused: the run goes on with the 6 that joined.
         assertThat(o.stdout()).contains("TRIPS");
