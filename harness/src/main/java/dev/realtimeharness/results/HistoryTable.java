@@ -37,10 +37,14 @@ public final class HistoryTable {
             idWidth = Math.max(idWidth, e.runId().length());
             scenarioWidth = Math.max(scenarioWidth, e.scenario().length());
         }
-        String row = "%-19s  %-" + idWidth + "s  %-" + scenarioWidth + "s  %-7s  %10s  %10s  %8s  %8s  %s%n";
+        // Soak trends, when any run was judged per window: its worst window's p99 and its failed windows.
+        boolean windowed = entries.stream().anyMatch(e -> e.failedWindows() != null);
+        String row = "%-19s  %-" + idWidth + "s  %-" + scenarioWidth + "s  %-7s  %10s  %10s  %8s  %8s"
+                + (windowed ? "  %16s  %14s" : "%s%s") + "  %s%n";
         StringBuilder b = new StringBuilder();
         b.append(String.format(Locale.ROOT, row, "time (UTC)", "run id", "scenario", "verdict", "p50 ms", "p99 ms",
-                "lost", "Δp99", "").stripTrailing()).append('\n');
+                "lost", "Δp99", windowed ? "worst window p99" : "", windowed ? "failed windows" : "", "")
+                .stripTrailing()).append('\n');
         for (RunHistory.Entry e : entries) {
             Double change = e.p99Change();
             String delta = change == null ? (e.previousP99() == null ? "-" : "n/a")
@@ -48,6 +52,9 @@ public final class HistoryTable {
             b.append(String.format(Locale.ROOT, row, TIME.format(e.startedAt()), e.runId(), e.scenario(),
                     e.passed() ? "PASSED" : "FAILED", String.format(Locale.ROOT, "%.3f", e.p50()),
                     String.format(Locale.ROOT, "%.3f", e.p99()), e.lost(), delta,
+                    !windowed ? "" : e.worstWindowP99() == null ? "-"
+                            : String.format(Locale.ROOT, "%.3f", e.worstWindowP99()),
+                    !windowed ? "" : e.failedWindows() == null ? "-" : Integer.toString(e.failedWindows()),
                     String.join(" ", marks(e, maxRegression))).stripTrailing()).append('\n');
         }
         return b.toString();

@@ -24,9 +24,19 @@ import java.util.Properties;
 public final class RunHistory {
     public static final String TABLE = "realtime_harness_runs";
 
-    /** One recorded run as the trend shows it; {@code previousP99} is the previous run of the same scenario's. */
+    /**
+     * One recorded run as the trend shows it; {@code previousP99} is the previous run of the same scenario's. For a run
+     * judged per window ({@code gate.window}, the soak): the p99 of its worst window and how many windows failed; both
+     * null otherwise.
+     */
     public record Entry(String runId, String scenario, Instant startedAt, boolean passed, double p50, double p99,
-                        long lost, Double previousP99) {
+                        long lost, Double previousP99, Double worstWindowP99, Integer failedWindows) {
+
+        public Entry(String runId, String scenario, Instant startedAt, boolean passed, double p50, double p99,
+                long lost, Double previousP99) {
+            this(runId, scenario, startedAt, passed, p50, p99, lost, previousP99, null, null);
+        }
+
         /** The relative change of p99 against the previous run of the scenario; null without one. */
         public Double p99Change() {
             if (previousP99 == null || previousP99 <= 0) {
@@ -119,9 +129,16 @@ public final class RunHistory {
      * exist yet.
      */
     public List<Entry> trend(String scenario, int last) throws SQLException {
-        String sql = "select run_id, scenario, started_at, passed, p50_ms, p99_ms, lost, prev_p99 from ("
+        // The windows live in the stored summary: the worst window's latency.p99 and the failed ones, per run.
+        String sql = "select run_id, scenario, started_at, passed, p50_ms, p99_ms, lost, prev_p99, worst_window_p99,"
+                + " failed_windows from ("
                 + " select id, run_id, scenario, started_at, passed, p50_ms, p99_ms, lost,"
-                + " lag(p99_ms) over (partition by scenario order by started_at, id) as prev_p99"
+                + " lag(p99_ms) over (partition by scenario order by started_at, id) as prev_p99,"
+                + " (select max((c->>'actual')::float8) from jsonb_array_elements(case when jsonb_typeof("
+                + "summary->'windows') = 'array' then summary->'windows' else '[]'::jsonb end) w,"
+                + " jsonb_array_elements(w->'checks') c where c->>'name' = 'latency.p99') as worst_window_p99,"
+                + " case when jsonb_typeof(summary->'windows') = 'array' then (select count(*) from"
+                + " jsonb_array_elements(summary->'windows') w where not (w->>'passed')::boolean) end as failed_windows"
                 + " from " + TABLE + (scenario == null ? "" : " where scenario = ?")
                 + ") t order by started_at desc, id desc limit ?";
         List<Entry> entries = new ArrayList<>();
@@ -139,9 +156,14 @@ public final class RunHistory {
                     while (rs.next()) {
                         double prev = rs.getDouble("prev_p99");
                         Double previous = rs.wasNull() ? null : prev;
+                        double worst = rs.getDouble("worst_window_p99");
+                        Double worstWindow = rs.wasNull() ? null : worst;
+                        int failed = rs.getInt("failed_windows");
+                        Integer failedWindows = rs.wasNull() ? null : failed;
                         entries.add(new Entry(rs.getString("run_id"), rs.getString("scenario"),
                                 rs.getObject("started_at", OffsetDateTime.class).toInstant(), rs.getBoolean("passed"),
-                                rs.getDouble("p50_ms"), rs.getDouble("p99_ms"), rs.getLong("lost"), previous));
+                                rs.getDouble("p50_ms"), rs.getDouble("p99_ms"), rs.getLong("lost"), previous,
+                                worstWindow, failedWindows));
                     }
                 }
             }

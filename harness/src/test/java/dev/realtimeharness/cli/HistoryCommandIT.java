@@ -115,6 +115,35 @@ class HistoryCommandIT {
     }
 
     @Test
+    void soakRunsShowTheirWorstWindowAndFailedWindowsInTheTrend() throws Exception {
+        RunHistory history = new RunHistory(DbUrl.parse(db.dbUrl()));
+        Summary plain = fabricated("soak-0", "2026-11-19T02:00:00Z", 90.0, true);
+        history.append(new Summary("soak-0", "soak", plain.target(), plain.startedAt(), plain.endedAt(),
+                plain.drivers(), plain.channelsPerDriver(), plain.connections(), plain.channels(), plain.messages(),
+                plain.latency(), plain.latencyRaw(), plain.joinLatency(), plain.readyLatency(),
+                plain.connectLatency(), plain.harness(), plain.errors(), null, plain.gate(), null));
+        Summary s = fabricated("soak-1", "2026-11-20T02:00:00Z", 95.0, false);
+        List<Summary.Window> windows = List.of(
+                new Summary.Window("2026-11-20T02:00:00Z", "2026-11-20T02:01:00Z", true,
+                        List.of(new Check("latency.p99", 200, 80.5, true))),
+                new Summary.Window("2026-11-20T02:01:00Z", "2026-11-20T02:02:00Z", false,
+                        List.of(new Check("latency.p99", 200, 312.25, false))),
+                new Summary.Window("2026-11-20T02:02:00Z", "2026-11-20T02:03:00Z", true,
+                        List.of(new Check("latency.p99", 200, 99.0, true))));
+        history.append(new Summary("soak-1", "soak", s.target(), s.startedAt(), s.endedAt(), s.drivers(),
+                s.channelsPerDriver(), s.connections(), s.channels(), s.messages(), s.latency(), s.latencyRaw(),
+                s.joinLatency(), s.readyLatency(), s.connectLatency(), s.harness(), s.errors(), null, s.gate(), null)
+                .withWindows(windows, null));
+
+        Printed p = history("history", "--history-db", db.dbUrl(), "--scenario", "soak");
+        List<String> lines = p.out().lines().toList();
+        assertThat(lines.get(0)).contains("worst window p99", "failed windows");
+        // A run not judged per window shows dashes; the soak its worst window (312.250 ms) and 1 failed window.
+        assertThat(lines.get(1)).contains("soak-0").containsPattern("  -  +-$");
+        assertThat(lines.get(2)).contains("soak-1", "312.250").containsPattern("312\\.250 +1  FAILED");
+    }
+
+    @Test
     void runWithHistoryDbRecordsTheFinishedSmokeRun() throws Exception {
         // An embedded run, with its own target: the history row must say "embedded". Only the history database is
         // the shared one.
