@@ -21,7 +21,11 @@ import java.sql.Statement;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.sql.DataSource;
 import org.postgresql.ds.PGSimpleDataSource;
@@ -313,6 +317,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
     /** Stops PostgreSQL and deletes its data and instance directories. */
     @Override
     public void close() {
+        Optional<ProcessHandle> postmaster = Postmaster.of(dir.data());
         // First, so that it does not stop PostgreSQL under zonky's feet; last, the directory it would have removed.
         if (watchdog != null) {
             watchdog.disarm();
@@ -322,7 +327,23 @@ public final class EmbeddedDatabase implements AutoCloseable {
         } catch (IOException e) {
             log.warn("stopping embedded PostgreSQL on port {} failed", port, e);
         }
+        // zonky gives pg_ctl stop 5 s and only logs a failure: a postmaster still running now would outlive the
+        // harness, its watchdog disarmed and its directory gone.
+        postmaster.filter(ProcessHandle::isAlive).ifPresent(EmbeddedDatabase::kill);
         dir.delete();
+    }
+
+    private static void kill(ProcessHandle postmaster) {
+        try {
+            postmaster.onExit().get(5, TimeUnit.SECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            log.warn("embedded PostgreSQL (pid {}) did not stop; killing it", postmaster.pid());
+            // Its children notice that the postmaster is gone and exit.
+            postmaster.destroyForcibly();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            postmaster.destroyForcibly();
+        }
     }
 
     @Override
