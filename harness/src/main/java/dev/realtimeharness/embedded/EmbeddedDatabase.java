@@ -20,6 +20,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -54,6 +55,8 @@ public final class EmbeddedDatabase implements AutoCloseable {
     private final PGSimpleDataSource dataSource;
     private final InstanceDirectory dir;
     private final PostgresWatchdog watchdog;
+    private Path pgCtl;
+    private List<String> postmasterOptions;
 
     private EmbeddedDatabase(EmbeddedPostgres postgres, int port, String password, InstanceDirectory dir,
             PostgresWatchdog watchdog) {
@@ -312,6 +315,29 @@ public final class EmbeddedDatabase implements AutoCloseable {
 
     PostgresWatchdog watchdog() {
         return watchdog;
+    }
+
+    /**
+     * Stops PostgreSQL (fast shutdown: open connections are ended) and keeps its data directory, for tests of what
+     * survives a restart; {@link #startServer} starts it again on the same port with the same settings.
+     */
+    public synchronized void stopServer() throws IOException {
+        ProcessHandle postmaster = Postmaster.of(dir.data())
+                .orElseThrow(() -> new IllegalStateException("no PostgreSQL runs on " + dir.data()));
+        if (pgCtl == null) {
+            pgCtl = Postmaster.pgCtl(postmaster);
+        }
+        // The command line it was started with, for startServer: postmaster.pid goes with the postmaster.
+        postmasterOptions = Postmaster.options(dir.data());
+        Postmaster.stop(pgCtl, dir.data(), "fast");
+    }
+
+    /** Starts PostgreSQL again after {@link #stopServer}; returns once it accepts connections. */
+    public synchronized void startServer() throws IOException {
+        if (pgCtl == null || postmasterOptions == null) {
+            throw new IllegalStateException("startServer after stopServer only");
+        }
+        Postmaster.start(pgCtl, dir.data(), postmasterOptions, dir.root().resolve("postgres.log"));
     }
 
     /** Stops PostgreSQL and deletes its data and instance directories. */

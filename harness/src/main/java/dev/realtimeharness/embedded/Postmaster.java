@@ -10,10 +10,13 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** The postmaster of a data directory, found through its {@code postmaster.pid}, and pg_ctl next to it. */
 final class Postmaster {
     private static final long PG_CTL_WAIT_SECONDS = 30;
+    private static final Pattern QUOTED = Pattern.compile("\"([^\"]*)\"");
 
     private Postmaster() {
     }
@@ -60,10 +63,45 @@ final class Postmaster {
         return pgCtl;
     }
 
+    /**
+     * The server options the running postmaster was started with ({@code -p PORT -F -c name=value ...}), read from
+     * {@code data/postmaster.opts}, which PostgreSQL writes at start-up with every argument in double quotes; the
+     * data directory ({@code -D}) left out.
+     */
+    static List<String> options(Path data) throws IOException {
+        String opts = Files.readString(data.resolve("postmaster.opts"), StandardCharsets.UTF_8);
+        List<String> args = new ArrayList<>();
+        Matcher m = QUOTED.matcher(opts);
+        while (m.find()) {
+            args.add(m.group(1));
+        }
+        int d = args.indexOf("-D");
+        if (d >= 0 && d + 1 < args.size()) {
+            args.subList(d, d + 2).clear();
+        }
+        for (String a : args) {
+            if (a.isEmpty() || !a.matches("[A-Za-z0-9/._+=:,-]+")) {
+                throw new IOException("postmaster.opts has an argument pg_ctl -o cannot pass on: " + a);
+            }
+        }
+        return args;
+    }
+
     /** {@code pg_ctl stop -m MODE -w}: returns once the postmaster has exited. */
     static void stop(Path pgCtl, Path data, String mode) throws IOException {
         run(List.of(pgCtl.toString(), "-D", data.toString(), "stop", "-m", mode, "-w", "-t",
                 Long.toString(PG_CTL_WAIT_SECONDS)));
+    }
+
+    /**
+     * {@code pg_ctl start -w} with the given server options ({@code -p PORT -c name=value ...}, none containing
+     * white space: pg_ctl hands them to a shell), the server's output appended to {@code logFile}.
+     */
+    static void start(Path pgCtl, Path data, List<String> options, Path logFile) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(pgCtl.toString(), "-D", data.toString(), "-l",
+                logFile.toString(), "-o", String.join(" ", options), "-w", "-t", Long.toString(PG_CTL_WAIT_SECONDS),
+                "start"));
+        run(cmd);
     }
 
     private static void run(List<String> pgCtl) throws IOException {
