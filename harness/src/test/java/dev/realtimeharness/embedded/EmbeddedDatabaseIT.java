@@ -3,6 +3,10 @@ package dev.realtimeharness.embedded;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -77,9 +81,35 @@ class EmbeddedDatabaseIT {
     }
 
     @Test
-    void refusesWrongPasswordAndPasswordlessSuperuserOverTcp() {
-        assertThatThrownBy(() -> connect("harness", "wrong")).isInstanceOf(SQLException.class);
+    void refusesTcpConnectionsWithoutTheRightPassword() {
+        assertThatThrownBy(() -> connect("harness", null)).isInstanceOf(SQLException.class)
+                .hasMessageContaining("password");
+        assertThatThrownBy(() -> connect("harness", "wrong")).isInstanceOf(SQLException.class)
+                .hasMessageContaining("password authentication failed");
         assertThatThrownBy(() -> connect("postgres", null)).isInstanceOf(SQLException.class);
+        assertThatThrownBy(() -> connect("postgres", db.password())).isInstanceOf(SQLException.class);
+    }
+
+    @Test
+    void listensOnASocketInADirectoryOnlyItsUserCanEnter() throws Exception {
+        Path socketDir = db.directory().socket();
+        assertThat(socketDir.getParent().getFileName().toString()).startsWith(InstanceDirectory.PREFIX);
+        assertThat(Files.getPosixFilePermissions(socketDir, LinkOption.NOFOLLOW_LINKS))
+                .isEqualTo(PosixFilePermissions.fromString("rwx------"));
+        assertThat(Files.getOwner(socketDir, LinkOption.NOFOLLOW_LINKS).getName())
+                .isEqualTo(System.getProperty("user.name"));
+        assertThat(Files.getPosixFilePermissions(socketDir.getParent(), LinkOption.NOFOLLOW_LINKS))
+                .isEqualTo(PosixFilePermissions.fromString("rwx------"));
+        assertThat(socketDir.resolve(".s.PGSQL." + db.port())).exists();
+        // Nothing in the shared temporary directory any more.
+        assertThat(Path.of("/tmp/.s.PGSQL." + db.port())).doesNotExist();
+    }
+
+    @Test
+    void itsDirectoryNamesThisJvmAsItsOwner() throws Exception {
+        String owner = Files.readString(db.directory().root().resolve(InstanceDirectory.OWNER_FILE)).trim();
+        assertThat(owner).startsWith(ProcessHandle.current().pid() + " ");
+        assertThat(db.directory().data().resolve("postmaster.pid")).exists();
     }
 
     private static void connect(String user, String password) throws SQLException {

@@ -90,6 +90,12 @@ final class HarnessTargetProcess implements AutoCloseable {
         return info;
     }
 
+    /** SIGKILL: no shutdown hook runs, as when the kernel's OOM killer or {@code kill -9} ends the harness. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(STOP.toSeconds(), TimeUnit.SECONDS);
+    }
+
     @Override
     public void close() throws IOException, InterruptedException {
         // Process.destroy is SIGTERM on Linux: the target's shutdown hook closes the stand-in and PostgreSQL.
