@@ -63,10 +63,12 @@ final class Disconnects {
         int n = (int) ReadyWithholding.share(sockets.size(), ratio);
         log.info("disconnectRatio={}: closing {} of {} open sockets with {}", ratio, n, sockets.size(),
                 CLOSE_SERVICE_RESTART);
+        // Counted before the close goes out: a client may see its close (and a test may read the count) before
+        // this loop ends.
+        closed.addAndGet(n);
         for (int i = 0; i < n; i++) {
             sockets.get(i).closeSocket(CLOSE_SERVICE_RESTART);
         }
-        closed.addAndGet(n);
     }
 
     /** Sockets closed by the knob (0 until it fired). */
