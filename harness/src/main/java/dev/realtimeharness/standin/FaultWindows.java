@@ -8,8 +8,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * delivery path with one volatile read per kind; written by whoever applies the schedule. Thread-safe.
  */
 final class FaultWindows {
-    /** What a malformed delivery carries instead of its frame: text that is not JSON (cut off mid-object). */
-    static final String MALFORMED_TEXT = "{\"event\":\"postgres_changes\",\"payload\":{\"data\":";
+    /**
+     * What a malformed delivery carries instead of its frame: text that is not JSON, from its first value on (an
+     * unquoted string), so that no reader can take the frame for anything else.
+     */
+    static final String MALFORMED_TEXT = "{\"topic\":realtime:malformed";
 
     /** {@code value}: a ratio (0..1) or nanoseconds; in force from {@code startNanos} until {@code endNanos}. */
     record Window(double value, long startNanos, long endNanos) {
