@@ -15,7 +15,7 @@ final class FaultsSection {
     static SvgChart mark(SvgChart chart, List<FaultsCsv.Row> faults, double t0Seconds) {
         for (FaultsCsv.Row f : faults) {
             double x = f.time().toEpochMilli() / 1000.0 - t0Seconds;
-            String label = f.fault() + " " + f.value() + (f.forSeconds() == null ? ""
+            String label = f.fault() + ("true".equals(f.value()) ? "" : " " + f.value()) + (f.forSeconds() == null ? ""
                     : String.format(Locale.ROOT, " for %.0fs", f.forSeconds()));
             chart.marker(x, f.forSeconds() == null ? 0 : f.forSeconds(), label, line(f));
         }

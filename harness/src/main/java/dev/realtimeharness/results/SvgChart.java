@@ -159,12 +159,14 @@ final class SvgChart {
                 sb.append(String.format(Locale.ROOT, "<rect class=\"fault-window\" x=\"%.1f\" y=\"%d\" width=\"%.1f\" "
                         + "height=\"%d\" fill=\"#ff7f0e\" fill-opacity=\"0.12\"/>", x, TOP, Math.max(1, x2 - x), plotH));
             }
-            // Labels step down so that faults close together stay readable; the full line is the tooltip.
+            // Labels step down so that faults close together stay readable; the full line is the tooltip. Near the
+            // right edge they go to the left of their line.
+            boolean nearRight = x > WIDTH - RIGHT - 6 * mk.label().length();
             sb.append(String.format(Locale.ROOT, "<g class=\"fault-marker\"><title>%s</title><line x1=\"%.1f\" "
                     + "y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#e6550d\" stroke-width=\"1.5\" stroke-dasharray=\"4 3\"/>"
-                    + "<text x=\"%.1f\" y=\"%d\" font-size=\"10\" fill=\"#a63603\">%s</text></g>",
-                    Comparison.esc(mk.title()), x, TOP, x, TOP + plotH, x + 3, TOP + 10 + 12 * (k % 4),
-                    Comparison.esc(mk.label())));
+                    + "<text x=\"%.1f\" y=\"%d\" font-size=\"10\" fill=\"#a63603\"%s>%s</text></g>",
+                    Comparison.esc(mk.title()), x, TOP, x, TOP + plotH, nearRight ? x - 3 : x + 3,
+                    TOP + 10 + 12 * (k % 4), nearRight ? " text-anchor=\"end\"" : "", Comparison.esc(mk.label())));
         }
         sb.append("</svg>");
         return sb.toString();
