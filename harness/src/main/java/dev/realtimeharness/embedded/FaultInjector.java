@@ -19,6 +19,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,9 +58,12 @@ public final class FaultInjector implements AutoCloseable {
     private final long startNanos;
     private final long spanNanos;
     private final Sink sink;
+    private final BooleanSupplier publishing;
     private final ScheduledExecutorService timer;
 
-    private FaultInjector(EmbeddedTarget target, long startNanos, Duration span, Sink sink) {
+    private FaultInjector(EmbeddedTarget target, long startNanos, Duration span, BooleanSupplier publishing,
+            Sink sink) {
+        this.publishing = publishing;
         this.server = target.server();
         this.db = target.database();
         this.capture = target.capture();
@@ -81,7 +85,13 @@ public final class FaultInjector implements AutoCloseable {
      */
     public static FaultInjector start(EmbeddedTarget target, List<FaultSpec> schedule, long startNanos, Duration span,
             Sink sink) {
-        FaultInjector injector = new FaultInjector(target, startNanos, span, sink);
+        return start(target, schedule, startNanos, span, () -> true, sink);
+    }
+
+    /** As above; a fault that comes due while {@code publishing} says false (publishing stopped early) is skipped. */
+    public static FaultInjector start(EmbeddedTarget target, List<FaultSpec> schedule, long startNanos, Duration span,
+            BooleanSupplier publishing, Sink sink) {
+        FaultInjector injector = new FaultInjector(target, startNanos, span, publishing, sink);
         for (FaultSpec f : schedule) {
             injector.schedule(f, f.first());
         }
@@ -106,6 +116,10 @@ public final class FaultInjector implements AutoCloseable {
     }
 
     private void fire(FaultSpec f, Duration offset) {
+        if (!publishing.getAsBoolean()) {
+            log.info("fault {} not applied: publishing has stopped", f.describe());
+            return;
+        }
         if (f.every() != null) {
             schedule(f, offset.plus(f.every()));
         }

@@ -57,7 +57,9 @@ final class FaultRun {
         }
         out.printf("fault schedule: %d entries from the start of publishing, each logged here and in %s%n",
                 schedule.size(), FaultsCsv.FILE);
-        injector = FaultInjector.start(target, schedule, publishStartNanos, span, this::applied);
+        // An early stop (gate.abortOnFail) ends publishing: its drain gets no more faults.
+        injector = FaultInjector.start(target, schedule, publishStartNanos, span, () -> !m.gateWatch().stopping(),
+                this::applied);
     }
 
     // On the injector's threads, one fault at a time.
