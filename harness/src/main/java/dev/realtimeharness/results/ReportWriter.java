@@ -156,8 +156,11 @@ public final class ReportWriter {
             max[i] = empty ? Double.NaN : hi.getMaxValue() / 1000.0;
         }
         h.append("<h2>Latency over time</h2>");
-        h.append(new SvgChart("publish-to-receive latency per second", "seconds", "ms")
-                .add("p50", "#1f77b4", xs, p50).add("p99", "#d62728", xs, p99).add("max", "#9467bd", xs, max).render());
+        List<FaultsCsv.Row> faults = FaultsCsv.read(runDir.resolve(FaultsCsv.FILE)); // injected faults, as markers
+        h.append(FaultsSection.mark(new SvgChart("publish-to-receive latency per second", "seconds", "ms")
+                .add("p50", "#1f77b4", xs, p50).add("p99", "#d62728", xs, p99).add("max", "#9467bd", xs, max), faults, t0)
+                .render());
+        FaultsSection.append(h, faults);
 
         Histogram total = totalOf(lat);
         List<Double> px = new ArrayList<>();
