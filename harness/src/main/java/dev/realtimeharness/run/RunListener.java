@@ -73,7 +73,7 @@ final class RunListener implements ClientListener {
 
     @Override
     public void joinAttempted(int subscription) {
-        counters.channelAttempted();
+        counters.channelAttempted(board.markAttempted(subscription));
     }
 
     @Override

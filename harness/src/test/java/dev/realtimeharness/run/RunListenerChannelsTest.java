@@ -35,6 +35,21 @@ class RunListenerChannelsTest {
     }
 
     @Test
+    void aSecondJoinOfASubscriptionCountsAsARejoinInThePeakRates() {
+        // All within the counters' first second.
+        listener.joinAttempted(0);
+        listener.joinAttempted(1);
+        listener.joinAttempted(2);
+        listener.joinAttempted(0);
+        listener.joinAttempted(1);
+
+        Summary.Channels c = Summary.Channels.from(counters, 4);
+        assertThat(c.attempted()).isEqualTo(5);
+        assertThat(c.peakJoinsPerSecond()).isEqualTo(5);
+        assertThat(c.peakRejoinsPerSecond()).isEqualTo(2);
+    }
+
+    @Test
     void serverCloseIsCountedAndThePendingDeliveriesOfTheChannelAreLostAsChannelDown() {
         listener.joined(2, 1);
         listener.ready(2, 1);
