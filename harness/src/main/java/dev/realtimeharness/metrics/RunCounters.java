@@ -88,10 +88,10 @@ public final class RunCounters {
         channelsJoined.increment();
     }
 
-    /** A join was refused; {@code reason} is the server's reason string as sent. */
+    /** A join was refused; {@code reason} is the server's reason string, counted {@link Reasons#normalise}d. */
     public void channelFailed(String reason) {
         channelsFailed.increment();
-        joinFailureReasons.computeIfAbsent(reason == null ? "unknown" : reason, k -> new LongAdder()).increment();
+        joinFailureReasons.computeIfAbsent(Reasons.normalise(reason), k -> new LongAdder()).increment();
     }
 
     /** The channel became ready for deliveries (see measurement.md, readiness). */
