@@ -11,7 +11,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakeException;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.Future;
@@ -133,7 +132,7 @@ final class DriverConnection {
 
     /**
      * Closes the socket, whatever state it is in (with a normal close frame when it is open, at once when it is still
-     * connecting); no reconnect follows. Completes when the socket is closed (after at most 2 s).
+     * connecting); no reconnect follows. Completes when the socket is closed, or after 2 s.
      */
     Future<Void> stop() {
         stopped = true;
@@ -150,11 +149,9 @@ final class DriverConnection {
             }
             ch.closeFuture().addListener(f -> promise.trySuccess(null));
             if (state == AttemptState.OPEN && ch.isActive()) {
-                ch.writeAndFlush(new CloseWebSocketFrame(1000, "harness done")).addListener(f -> ch.close());
-                loop.schedule(() -> {
-                    ch.close();
-                    promise.trySuccess(null);
-                }, 2, TimeUnit.SECONDS);
+                // Closed once the close frame is written, or after Outbound.CLOSE_WAIT_MILLIS if it cannot be.
+                out.close("harness done");
+                loop.schedule(() -> promise.trySuccess(null), 2, TimeUnit.SECONDS);
             } else {
                 ch.close();
             }

@@ -10,14 +10,16 @@ import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The sending side of one open socket: encodes pushes with the connection's codec and numbers them. A new one per
  * socket, so refs start again at 1 after a reconnect, as phoenix.js's do. Event-loop confined.
  */
 final class Outbound {
-    /** How long a close waits for its close frame to be written before it closes the socket anyway. */
+    /**
+     * How long a close waits for its close frame to be written before it closes the socket anyway (the WebSocket
+     * handler's force-close timeout, {@link DriverChannelInitializer}).
+     */
     static final long CLOSE_WAIT_MILLIS = 1000;
 
     private final Channel channel;
@@ -42,11 +44,12 @@ final class Outbound {
     }
 
     /**
-     * Sends a normal close frame (1000) with {@code reason}, then closes the socket: once the frame is written, or
-     * after {@link #CLOSE_WAIT_MILLIS} if it cannot be (a peer that stopped reading), as phoenix.js gives up waiting.
+     * Sends a normal close frame (1000) with {@code reason} and closes the socket: Netty's WebSocket handler holds the
+     * close until the frame is written, for at most {@link #CLOSE_WAIT_MILLIS} (a peer that stopped reading), as
+     * phoenix.js gives up waiting.
      */
     void close(String reason) {
-        channel.writeAndFlush(new CloseWebSocketFrame(1000, reason)).addListener(f -> channel.close());
-        channel.eventLoop().schedule(() -> channel.close(), CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+        channel.writeAndFlush(new CloseWebSocketFrame(1000, reason));
+        channel.close();
     }
 }

@@ -73,7 +73,10 @@ final class HostileServer implements AutoCloseable {
 
     HostileServer(Mode mode) throws InterruptedException {
         this.mode = mode;
+        // A small receive buffer (inherited by accepted sockets): a server that stops reading soon stops the
+        // client's writes.
         this.server = new ServerBootstrap().group(group).channel(EventLoops.serverSocketChannel())
+                .option(io.netty.channel.ChannelOption.SO_RCVBUF, 16 * 1024)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
@@ -91,7 +94,7 @@ final class HostileServer implements AutoCloseable {
                         ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(65536),
                                 new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
                                         .websocketPath("/realtime/v1/websocket").checkStartsWith(true)
-                                        .handleCloseFrames(false).build()),
+                                        .handleCloseFrames(false).maxFramePayloadLength(1 << 26).build()),
                                 new Misbehaviour(index));
                     }
                 }).bind("127.0.0.1", 0).sync().channel();
@@ -100,6 +103,12 @@ final class HostileServer implements AutoCloseable {
     URI uri() {
         return URI.create("ws://127.0.0.1:" + ((InetSocketAddress) server.localAddress()).getPort()
                 + "/realtime/v1/websocket");
+    }
+
+    /** Stops reading from every client socket open now: their sends pile up in the client's buffers. */
+    void stopReading() {
+        // On each socket's event loop, and waited for: no read of the server's is still under way afterwards.
+        active.forEach(ch -> ch.eventLoop().submit(() -> ch.config().setAutoRead(false)).syncUninterruptibly());
     }
 
     /** Sockets of clients open at the server now. */

@@ -24,6 +24,7 @@ class ReconnectTest {
     final AtomicInteger connected = new AtomicInteger();
     final AtomicInteger disconnected = new AtomicInteger();
     final AtomicInteger failed = new AtomicInteger();
+    final java.util.concurrent.LinkedBlockingQueue<Long> disconnectNanos = new java.util.concurrent.LinkedBlockingQueue<>();
 
     final ClientListener listener = new ClientListener() {
         @Override
@@ -43,6 +44,7 @@ class ReconnectTest {
 
         @Override
         public void disconnected(int driver, String reason) {
+            disconnectNanos.add(System.nanoTime());
             disconnected.incrementAndGet();
         }
     };
@@ -181,6 +183,47 @@ class ReconnectTest {
             assertThat(reconnectAfterClose).isBetween(900L, 1_500L);
             assertThat(server.maxOpenAtOnce.get()).isEqualTo(1);
             assertThat(server.awaitAllClosed(2_000)).isZero();
+        }
+    }
+
+    @Test
+    void heartbeatTimeoutClosesASocketWhoseCloseFrameCannotBeWrittenWithinASecond() throws Exception {
+        try (HostileServer server = new HostileServer(HostileServer.Mode.JOIN_THEN_DROP)) {
+            Fleet fleet = fleet(server, Duration.ofMillis(500), 100, 1);
+            fleet.start();
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (server.joins.isEmpty() && System.nanoTime() < end) {
+                Thread.sleep(10);
+            }
+            Thread.sleep(100);
+            // The server stops reading and the client queues 6 MB of broadcasts: more than the socket buffers hold
+            // (the server's 16 KiB and the client's send buffer), so the heartbeat, and the close frame after its
+            // timeout, can never be written.
+            server.stopReading();
+            com.fasterxml.jackson.databind.node.ObjectNode big = com.fasterxml.jackson.databind.node.JsonNodeFactory
+                    .instance.objectNode().put("pad", "x".repeat(1 << 20));
+            long stalled = System.nanoTime();
+            java.util.concurrent.atomic.AtomicLong queued = new java.util.concurrent.atomic.AtomicLong();
+            for (int i = 0; i < 6; i++) {
+                fleet.broadcast(0, List.of("realtime:room:0"), "e", big, (sendNanos, frames) -> queued.set(sendNanos));
+            }
+            // Netty's default would hold the close up to 10 s for the close frame.
+            Long lost = disconnectNanos.poll(15, TimeUnit.SECONDS);
+            assertThat(lost).as("the socket closed").isNotNull();
+            // Encoding the frames keeps the event loop busy for a while (paranoid leak detection tracks every
+            // buffer access), which delays the heartbeat's timers: count from when the last frame was queued.
+            long closedAfter = (lost - queued.get()) / MS;
+            end = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+            while (server.accepted.get() < 2 && System.nanoTime() < end) {
+                Thread.sleep(10);
+            }
+            fleet.close();
+            System.out.printf("frames queued %d ms after the stall; socket closed %d ms after that; sockets %d%n",
+                    (queued.get() - stalled) / MS, closedAfter, server.accepted.get());
+            // A heartbeat due within 500 ms, its timeout 500 ms after it, then at most 1 s for the close frame (plus
+            // up to 1 s for a loaded machine): far below the 10 s Netty would otherwise wait.
+            assertThat(closedAfter).isLessThanOrEqualTo(500 + 500 + Outbound.CLOSE_WAIT_MILLIS + 1000);
+            assertThat(server.accepted.get()).as("one reconnect").isEqualTo(2);
         }
     }
 }
