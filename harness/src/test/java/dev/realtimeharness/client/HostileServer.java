@@ -11,7 +11,14 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
@@ -22,6 +29,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -42,6 +50,8 @@ final class HostileServer implements AutoCloseable {
         OVERSIZE,
         /** Accepts TCP and never answers the HTTP upgrade. */
         SILENT,
+        /** Refuses the upgrade with HTTP 401 and a body, then closes, as Realtime does for an expired token. */
+        REFUSE,
         /** Replies to joins; closes the first socket once it has seen {@code dropAfterJoins} joins. */
         JOIN_THEN_DROP,
         /** Replies to the first {@code answeredHeartbeats} heartbeats after {@code replyDelayMillis}, then never. */
@@ -89,6 +99,22 @@ final class HostileServer implements AutoCloseable {
                             closeNanos.add(System.nanoTime());
                         });
                         if (mode == Mode.SILENT) {
+                            return;
+                        }
+                        if (mode == Mode.REFUSE) {
+                            ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(65536),
+                                    new SimpleChannelInboundHandler<FullHttpRequest>() {
+                                        @Override
+                                        protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+                                            FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+                                                    HttpResponseStatus.UNAUTHORIZED, Unpooled.copiedBuffer(
+                                                            "{\"error\":\"Token has expired 12 seconds ago\"}",
+                                                            StandardCharsets.UTF_8));
+                                            res.headers().set(HttpHeaderNames.CONTENT_LENGTH,
+                                                    res.content().readableBytes());
+                                            ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
+                                        }
+                                    });
                             return;
                         }
                         ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(65536),

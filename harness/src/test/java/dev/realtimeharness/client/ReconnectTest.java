@@ -97,6 +97,39 @@ class ReconnectTest {
     }
 
     @Test
+    void refusedHandshakeIsReportedOnceAndRetriedOnceWithTheGrowingBackoff() throws Exception {
+        try (HostileServer server = new HostileServer(HostileServer.Mode.REFUSE)) {
+            Fleet fleet = fleet(server, Duration.ofSeconds(25), 100, 1);
+            fleet.start();
+            Thread.sleep(10_000);
+            int acceptedAtStop = server.accepted.get();
+            fleet.close();
+            Thread.sleep(1_500);
+            List<Long> at = server.acceptNanos;
+            List<Long> closed = server.closeNanos;
+            // From the server's close of one socket (right after its refusal) to the next socket.
+            List<Long> gapsMillis = new ArrayList<>();
+            for (int i = 1; i < at.size(); i++) {
+                gapsMillis.add((at.get(i) - closed.get(i - 1)) / MS);
+            }
+            System.out.printf("REFUSE: %d sockets in 10 s, at most %d open at once, close-to-next-socket %s ms,"
+                    + " %d attempts, %d failures reported%n", at.size(), server.maxOpenAtOnce.get(), gapsMillis,
+                    attempts.get(), failed.get());
+            // Never opened, so the backoff grows: 1 s, 2 s, 5 s (then 10 s): sockets at about 0, 1, 3 and 8 s.
+            assertThat(at).hasSize(4);
+            for (int i = 0; i < gapsMillis.size(); i++) {
+                assertThat(gapsMillis.get(i)).isBetween(Backoff.reconnectMillis(i + 1) - 50,
+                        Backoff.reconnectMillis(i + 1) + 300);
+            }
+            assertThat(server.maxOpenAtOnce.get()).isEqualTo(1);
+            assertThat(server.accepted.get()).as("no reconnect after stop").isEqualTo(acceptedAtStop);
+            assertThat(attempts.get()).isEqualTo(4);
+            assertThat(failed.get()).as("one failure reported per attempt").isEqualTo(4);
+            assertThat(server.awaitAllClosed(2_000)).isZero();
+        }
+    }
+
+    @Test
     void stopClosesASocketStillConnecting() throws Exception {
         try (HostileServer server = new HostileServer(HostileServer.Mode.SILENT)) {
             Fleet fleet = fleet(server, Duration.ofSeconds(25), 100, 1);
