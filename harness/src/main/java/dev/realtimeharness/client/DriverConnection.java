@@ -55,6 +55,7 @@ final class DriverConnection {
     private Channel channel;
     private AttemptState state = AttemptState.ENDED;
     private boolean failureReported;
+    private String closeReason;
     private Outbound out;
     private boolean open;
     private boolean everOpened;
@@ -82,7 +83,8 @@ final class DriverConnection {
         this.table = new ChannelTable(spec.channels(), listener);
         this.joiner = new ChannelJoiner(table, loop, joinPacer, config.joinTimeout().toNanos(), spec.tokens(),
                 () -> open && running);
-        this.heartbeat = new Heartbeat(loop, config.heartbeat().toNanos(), spec.index(), listener);
+        this.heartbeat = new Heartbeat(loop, config.heartbeat().toNanos(), spec.index(), listener,
+                () -> closing(attempt, "heartbeat timeout"));
         this.tokenRefresh = new TokenRefresh(spec.tokens(), clock, loop, () -> running, this::pushToken);
         this.initializer = new DriverChannelInitializer(this, config, ssl);
     }
@@ -178,6 +180,7 @@ final class DriverConnection {
         int id = ++attempt;
         state = AttemptState.CONNECTING;
         failureReported = false;
+        closeReason = null;
         open = false;
         connectStartNanos = System.nanoTime();
         listener.connectAttempted(spec.index());
@@ -209,6 +212,13 @@ final class DriverConnection {
         Channel ch = channel;
         if (ch != null) {
             ch.close();
+        }
+    }
+
+    /** Attempt {@code id}'s socket is being closed for {@code reason}: the reason its loss is reported with. */
+    void closing(int id, String reason) {
+        if (id == attempt && state == AttemptState.OPEN && closeReason == null) {
+            closeReason = reason;
         }
     }
 
@@ -256,7 +266,8 @@ final class DriverConnection {
         joiner.cancelAll();
         table.socketClosed();
         if (wasOpen) {
-            listener.disconnected(spec.index(), running ? "socket closed by peer" : "closed by harness");
+            listener.disconnected(spec.index(), !running ? "closed by harness"
+                    : closeReason != null ? closeReason : "socket closed by peer");
         } else if (running && !failureReported) {
             failureReported = true;
             listener.connectFailed(spec.index(), "socket closed before the WebSocket handshake completed");

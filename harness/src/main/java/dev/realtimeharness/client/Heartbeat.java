@@ -21,6 +21,7 @@ final class Heartbeat {
     private final long intervalNanos;
     private final int driver;
     private final ClientListener listener;
+    private final Runnable onTimeout;
 
     private Outbound out;
     private String pendingRef;
@@ -28,8 +29,11 @@ final class Heartbeat {
     // The one timer: the next heartbeat while none is pending, the pending one's timeout otherwise.
     private ScheduledFuture<?> task;
 
-    Heartbeat(ScheduledExecutorService loop, long intervalNanos, int driver, ClientListener listener) {
+    /** {@code onTimeout}: told just before a heartbeat timeout closes the socket. */
+    Heartbeat(ScheduledExecutorService loop, long intervalNanos, int driver, ClientListener listener,
+            Runnable onTimeout) {
         this.loop = loop;
+        this.onTimeout = onTimeout;
         this.intervalNanos = intervalNanos;
         this.driver = driver;
         this.listener = listener;
@@ -80,6 +84,7 @@ final class Heartbeat {
         // the close then reconnects.
         log.warn("driver {}: heartbeat timeout, reconnecting", driver);
         pendingRef = null;
+        onTimeout.run();
         out.close("heartbeat timeout");
     }
 }

@@ -94,6 +94,7 @@ final class PhoenixFrameHandler extends SimpleChannelInboundHandler<WebSocketFra
         // way the socket closes and its close, once, schedules the reconnect.
         connection.connectFailed(attempt, cause instanceof WebSocketClientHandshakeException && handshake != null
                 && handshake.refusal() != null ? handshake.refusal() : DriverConnection.describe(cause));
+        connection.closing(attempt, DriverConnection.describe(cause));
         log.debug("driver {} attempt {}: {}", connection.index(), attempt, DriverConnection.describe(cause));
         ctx.close();
     }

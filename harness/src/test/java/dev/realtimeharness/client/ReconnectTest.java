@@ -24,6 +24,7 @@ class ReconnectTest {
     final AtomicInteger connected = new AtomicInteger();
     final AtomicInteger disconnected = new AtomicInteger();
     final AtomicInteger failed = new AtomicInteger();
+    final List<String> lossReasons = new java.util.concurrent.CopyOnWriteArrayList<>();
     final java.util.concurrent.LinkedBlockingQueue<Long> disconnectNanos = new java.util.concurrent.LinkedBlockingQueue<>();
 
     final ClientListener listener = new ClientListener() {
@@ -44,6 +45,7 @@ class ReconnectTest {
 
         @Override
         public void disconnected(int driver, String reason) {
+            lossReasons.add(reason);
             disconnectNanos.add(System.nanoTime());
             disconnected.incrementAndGet();
         }
@@ -92,6 +94,7 @@ class ReconnectTest {
             assertThat(connected.get()).isEqualTo(acceptedAtStop);
             assertThat(disconnected.get()).isEqualTo(acceptedAtStop);
             assertThat(failed.get()).isZero();
+            // Netty closes the socket before it raises the protocol error, so the loss is "socket closed by peer".
             assertThat(stillOpen).as("client sockets open after stop").isZero();
         }
     }
@@ -212,6 +215,7 @@ class ReconnectTest {
             assertThat(afterReply).allSatisfy(ms -> assertThat(ms).isBetween(390L, 550L));
             // The unanswered fourth times out an interval after it was sent: close 1000 and the socket closes.
             assertThat(server.closeFrames.get(0)).isEqualTo("1000 heartbeat timeout");
+            assertThat(lossReasons.get(0)).isEqualTo("heartbeat timeout");
             assertThat(closeAfterUnanswered).isBetween(390L, 400L + Outbound.CLOSE_WAIT_MILLIS);
             assertThat(reconnectAfterClose).isBetween(900L, 1_500L);
             assertThat(server.maxOpenAtOnce.get()).isEqualTo(1);
