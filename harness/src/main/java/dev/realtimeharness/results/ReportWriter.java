@@ -104,6 +104,10 @@ public final class ReportWriter {
                     + " never ready, " + n(ch.closedByServer()) + " closed by the server, " + n(ch.rejoined())
                     + " rejoined");
         }
+        if (ch.peakJoinsPerSecond() != null) {
+            row(h, "peak join rate", ch.peakJoinsPerSecond() + " joins/s, " + n(ch.peakRejoinsPerSecond())
+                    + " rejoins/s (phx_join sent in the busiest second)");
+        }
         Summary.Messages m = s.messages();
         row(h, "messages", "published " + m.published() + ", expected " + m.expectedDeliveries()
                 + ", delivered " + m.delivered() + ", lost " + m.lost() + ", duplicated "
