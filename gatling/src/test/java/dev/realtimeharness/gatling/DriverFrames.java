@@ -124,6 +124,7 @@ final class DriverFrames {
         listener.connected(spec.index(), now - connectStartNanos, reconnect);
         nextHeartbeatNanos = now + heartbeatIntervalNanos;
         pendingHeartbeatRef = null;
+        table.socketOpened();
         if (reconnect) {
             for (ChannelTable.Entry e : table.entries()) {
                 if (e.phase() != ChannelTable.Phase.CLOSED) {
