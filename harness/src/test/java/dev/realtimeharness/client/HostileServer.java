@@ -55,7 +55,13 @@ final class HostileServer implements AutoCloseable {
         /** Replies to joins; closes the first socket once it has seen {@code dropAfterJoins} joins. */
         JOIN_THEN_DROP,
         /** Replies to the first {@code answeredHeartbeats} heartbeats after {@code replyDelayMillis}, then never. */
-        SLOW_HEARTBEAT
+        SLOW_HEARTBEAT,
+        /**
+         * Replies to joins; after the first join on the first socket, sends {@code fuzzFrames} frames from
+         * {@code fuzz} (a String as a text frame, a byte[] as a binary one) as fast as the socket takes them, then a
+         * frame over the client's limit, which ends that socket ({@code fuzzDone} completes with the count sent).
+         */
+        FUZZ
     }
 
     private static final Pattern V2_HEAD = Pattern.compile("^\\[(null|\"[^\"]*\"),\"([^\"]*)\",\"([^\"]*)\",\"([^\"]*)\"");
@@ -64,6 +70,10 @@ final class HostileServer implements AutoCloseable {
     int dropAfterJoins = Integer.MAX_VALUE;
     int answeredHeartbeats = Integer.MAX_VALUE;
     long replyDelayMillis;
+    java.util.function.Supplier<Object> fuzz;
+    int fuzzFrames;
+    final java.util.concurrent.CompletableFuture<Integer> fuzzDone = new java.util.concurrent.CompletableFuture<>();
+    private boolean fuzzStarted;
 
     private final EventLoopGroup group = EventLoops.newGroup(1, "hostile-server");
     private final ChannelGroup active = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
@@ -214,7 +224,39 @@ final class HostileServer implements AutoCloseable {
                 if (mode == Mode.JOIN_THEN_DROP && socket == 0 && ++joinsSeen >= dropAfterJoins) {
                     ctx.close();
                 }
+                if (mode == Mode.FUZZ && socket == 0 && !fuzzStarted) {
+                    fuzzStarted = true;
+                    sendFuzz(ctx, 0);
+                }
             }
+        }
+
+        // On the socket's event loop, in slices: a slice ends when the socket stops being writable, and the next one
+        // runs a millisecond later, so the loop also reads the client's frames (its rejoins after a phx_error).
+        private void sendFuzz(ChannelHandlerContext ctx, int alreadySent) {
+            int n = alreadySent;
+            while (n < fuzzFrames && ctx.channel().isWritable()) {
+                Object f = fuzz.get();
+                ctx.write(f instanceof String text ? new TextWebSocketFrame(text)
+                        : new BinaryWebSocketFrame(Unpooled.wrappedBuffer((byte[]) f)));
+                if (++n % 256 == 0) {
+                    ctx.flush();
+                }
+            }
+            ctx.flush();
+            if (!ctx.channel().isActive()) {
+                fuzzDone.completeExceptionally(new IllegalStateException("the client closed the socket after " + n
+                        + " frames"));
+                return;
+            }
+            if (n < fuzzFrames) {
+                int sent = n;
+                ctx.executor().schedule(() -> sendFuzz(ctx, sent), 1, TimeUnit.MILLISECONDS);
+                return;
+            }
+            ctx.writeAndFlush(new BinaryWebSocketFrame(
+                    Unpooled.wrappedBuffer(new byte[DriverChannelInitializer.MAX_FRAME_BYTES + 1])));
+            fuzzDone.complete(n);
         }
     }
 }

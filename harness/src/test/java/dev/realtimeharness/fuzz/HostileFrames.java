@@ -10,17 +10,17 @@ import java.util.SplittableRandom;
  * random text and random binary. Each frame is either text (a String) or binary (a byte[]); which of them a
  * decoder must reject is decided by the side under test, not here.
  */
-final class HostileFrames {
+public final class HostileFrames {
     private final SplittableRandom random;
     private final List<String> templates;
 
-    HostileFrames(long seed, List<String> templates) {
+    public HostileFrames(long seed, List<String> templates) {
         this.random = new SplittableRandom(seed);
         this.templates = templates;
     }
 
     /** The next frame: a String (text frame) or a byte[] (binary frame). */
-    Object next() {
+    public Object next() {
         int kind = random.nextInt(100);
         String t = templates.get(random.nextInt(templates.size()));
         if (kind < 10) {

@@ -15,16 +15,16 @@ import org.slf4j.LoggerFactory;
  * The detector reports a leaked buffer only after it was garbage-collected and another buffer is allocated, so
  * {@link #leaks()} collects garbage and allocates before it reads.
  */
-final class LeakWatch implements AutoCloseable {
+public final class LeakWatch implements AutoCloseable {
     private final Logger logger = (Logger) LoggerFactory.getLogger(ResourceLeakDetector.class);
     private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
 
-    LeakWatch() {
+    public LeakWatch() {
         appender.start();
         logger.addAppender(appender);
     }
 
-    List<String> leaks() throws InterruptedException {
+    public List<String> leaks() throws InterruptedException {
         for (int round = 0; round < 3; round++) {
             System.gc();
             Thread.sleep(200);
@@ -41,7 +41,7 @@ final class LeakWatch implements AutoCloseable {
         }
     }
 
-    static String level() {
+    public static String level() {
         return ResourceLeakDetector.getLevel().name();
     }
 
