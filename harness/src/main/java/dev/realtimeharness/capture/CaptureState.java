@@ -103,9 +103,13 @@ public final class CaptureState {
 
     /**
      * Whether {@code e} means the capture cannot go on by reconnecting: its slot or publication is gone (SQLSTATE
-     * 42704, undefined object), or a message it cannot decode (retrying would read the same bytes again).
+     * 42704, undefined object), or a message it cannot decode (retrying would read the same bytes again). A consumer
+     * that could not route a change because the database is away ({@link RoutingUnavailable}) is retried.
      */
     static boolean unrecoverable(Throwable e) {
+        if (e instanceof RoutingUnavailable) {
+            return false;
+        }
         if (e instanceof SQLException s) {
             return "42704".equals(s.getSQLState());
         }

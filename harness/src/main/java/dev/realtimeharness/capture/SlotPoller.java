@@ -170,7 +170,7 @@ public final class SlotPoller implements AutoCloseable {
                         state.connected();
                     }
                     p = pollOnce();
-                } catch (SQLException e) {
+                } catch (SQLException | RoutingUnavailable e) {
                     if (closing) {
                         return;
                     }
@@ -215,7 +215,8 @@ public final class SlotPoller implements AutoCloseable {
     }
 
     private Poll pollOnce() throws SQLException {
-        List<ChangeEvent> taken = new ArrayList<>();
+        List<PgOutputDecoder.Committed> taken = new ArrayList<>();
+        int takenChanges = 0;
         long advanceTo = 0;
         // Everything committed before this position is in the peek unless the row limit or maxChanges cut it short.
         long upto;
@@ -242,29 +243,35 @@ public final class SlotPoller implements AutoCloseable {
                     if (c == null) {
                         continue;
                     }
-                    if (taken.size() >= maxChanges) {
+                    if (takenChanges >= maxChanges) {
                         left = true;
                     } else if (c.endLsn() <= routedUpTo) {
                         // Handed over before a reconnect whose advance did not happen.
                         redeliveriesSkipped.incrementAndGet();
                         advanceTo = c.endLsn();
                     } else {
-                        taken.addAll(c.events());
+                        taken.add(c);
+                        takenChanges += c.events().size();
                         advanceTo = c.endLsn();
                     }
                 }
             }
         }
         polls.incrementAndGet();
-        largestBatch.accumulateAndGet(taken.size(), Math::max);
+        largestBatch.accumulateAndGet(takenChanges, Math::max);
         int forSubscribers = 0;
-        if (!taken.isEmpty()) {
-            state.routed(taken.get(0).commitTimestamp());
-        }
-        for (ChangeEvent e : taken) {
-            if (deliver(e)) {
-                forSubscribers++;
+        for (PgOutputDecoder.Committed c : taken) {
+            if (!c.events().isEmpty()) {
+                state.routed(c.events().get(0).commitTimestamp());
             }
+            for (ChangeEvent e : c.events()) {
+                if (deliver(e)) {
+                    forSubscribers++;
+                }
+            }
+            // Transaction by transaction: one the sink could not route (RoutingUnavailable) comes again, the ones
+            // before it do not.
+            routedUpTo = c.endLsn();
         }
         routedUpTo = Math.max(routedUpTo, advanceTo);
         // Only past what has been handed over: the whole peek when nothing was left in it, else its last transaction
@@ -278,13 +285,15 @@ public final class SlotPoller implements AutoCloseable {
             }
             advancedTo = target;
         }
-        return new Poll(taken.size(), forSubscribers);
+        return new Poll(takenChanges, forSubscribers);
     }
 
     private boolean deliver(ChangeEvent e) {
         delivered.incrementAndGet();
         try {
             return sink.deliver(e);
+        } catch (RoutingUnavailable ex) {
+            throw ex;
         } catch (RuntimeException ex) {
             long n = sinkErrors.incrementAndGet();
             if (n == 1 || n % 1_000 == 0) {

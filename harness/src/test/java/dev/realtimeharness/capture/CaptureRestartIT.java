@@ -96,6 +96,41 @@ class CaptureRestartIT {
         }
     }
 
+    @Test
+    void aChangeTheConsumerCouldNotRouteForNowIsHandedOverAgainNotLost() throws Exception {
+        for (String mode : List.of("stream", "poll")) {
+            BlockingQueue<String> seen = new LinkedBlockingQueue<>();
+            java.util.concurrent.atomic.AtomicBoolean refused = new java.util.concurrent.atomic.AtomicBoolean();
+            java.util.function.Consumer<ChangeEvent> consumer = e -> {
+                String notes = (String) e.record().get("notes");
+                if (notes.endsWith("-1") && refused.compareAndSet(false, true)) {
+                    throw new RoutingUnavailable("the database is away", new SQLException("gone", "08006"));
+                }
+                seen.add(notes);
+            };
+            AutoCloseable capture = mode.equals("stream") ? db.captureChanges(consumer)
+                    : db.pollChanges(CdcConfig.poll(), e -> {
+                        consumer.accept(e);
+                        return true;
+                    });
+            try (capture) {
+                List<String> expected = List.of(insert(mode + "-unroutable-0"), insert(mode + "-unroutable-1"),
+                        insert(mode + "-unroutable-2"));
+                List<String> got = new ArrayList<>();
+                while (got.size() < 3) {
+                    String n = seen.poll(20, TimeUnit.SECONDS);
+                    assertThat(n).as("%s: after %s", mode, got).isNotNull();
+                    got.add(n);
+                }
+                assertThat(got).as(mode).containsExactlyElementsOf(expected);
+                assertThat(seen.poll(500, TimeUnit.MILLISECONDS)).isNull();
+                CaptureState state = capture instanceof ChangeCapture c ? c.state() : ((SlotPoller) capture).state();
+                assertThat(state.reconnects()).as(mode).isEqualTo(1);
+                assertThat(state.failure()).isEmpty();
+            }
+        }
+    }
+
     private interface StateSource {
         CaptureState state();
     }
