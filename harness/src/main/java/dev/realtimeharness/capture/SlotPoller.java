@@ -219,8 +219,10 @@ public final class SlotPoller implements AutoCloseable {
         int takenChanges = 0;
         long advanceTo = 0;
         // Everything committed before this position is in the peek unless the row limit or maxChanges cut it short.
+        // The flush position, not the write position: decoding reads flushed WAL only, and a commit written but not
+        // yet flushed must not be advanced past unseen.
         long upto;
-        try (PreparedStatement ps = conn.prepareStatement("select pg_current_wal_lsn()");
+        try (PreparedStatement ps = conn.prepareStatement("select pg_current_wal_flush_lsn()");
                 ResultSet rs = ps.executeQuery()) {
             rs.next();
             upto = LogSequenceNumber.valueOf(rs.getString(1)).asLong();
