@@ -11,7 +11,6 @@ import java.util.Properties;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import org.postgresql.Driver;
 import org.postgresql.PGConnection;
@@ -49,12 +48,6 @@ public final class ChangeCapture implements AutoCloseable {
     // waits; forcing it after commits, at most this often, keeps WAL from piling up under load.
     private static final long ACK_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
     private static final int STATUS_INTERVAL_SECONDS = 10;
-    private static final long IDLE_STATUS_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
-    // Between looks for data: briefly after data (a transaction's messages come together), then at most this much
-    // added to the first change after a quiet spell.
-    private static final int BUSY_LOOKS = 20;
-    private static final long BUSY_PARK_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
-    private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
     /** One connection's worth: a type-name lookup connection and the replication stream. */
     private record Session(TypeNames types, Connection replication, PGReplicationStream stream) {
@@ -148,8 +141,7 @@ public final class ChangeCapture implements AutoCloseable {
                     // says a timeout that lands partway through a backend message can lose the stream's place, and
                     // the capture twice stalled silently in tests with a 1 s interval when it read with blocking
                     // read(). A long interval keeps such timeouts rare; positions are still acknowledged after
-                    // commits (ACK_INTERVAL_NANOS) and keepalives are answered at once, and 10 s is well inside the
-                    // server's wal_sender_timeout of 60 s.
+                    // commits (ACK_INTERVAL_NANOS), and 10 s is well inside the server's wal_sender_timeout of 60 s.
                     .withStatusInterval(STATUS_INTERVAL_SECONDS, TimeUnit.SECONDS)
                     .start();
             return new Session(types, replication, stream);
@@ -204,29 +196,17 @@ public final class ChangeCapture implements AutoCloseable {
         // sent again whole.
         PgOutputDecoder decoder = new PgOutputDecoder(s.types());
         long lastAckNanos = System.nanoTime();
-        int idle = 0;
         while (!closing) {
-            // Not the blocking read(): pgjdbc answers a keepalive that asks for a reply only once the read after it
-            // returns, and a blocking read returns with the next message, which a walsender that is shutting down
-            // never sends: it waits for that reply (WalSndDone), so PostgreSQL could not stop, fast mode or not
-            // (measured: pg_ctl stop -m fast gave up after 30 s). readPending() replies on the spot; checking for
-            // data is a non-blocking look at the socket, and an idle capture parks between looks.
-            ByteBuffer msg = stream.readPending();
+            // Blocking read(): wakes the moment data arrives (a polling readPending() would add up to its park time to
+            // every change, and pgjdbc's readPending() peeks with a 1 ms socket timeout and an exception per empty
+            // look: 4-7 % of a core while idle, measured) and sends status updates while idle. It answers a keepalive
+            // that asks for a reply only when the read after it returns; a walsender that is shutting down waits for
+            // that reply, so EmbeddedDatabase.stopServer ends the walsenders that hold the stop up.
+            ByteBuffer msg = stream.read();
             long receivedNanos = System.nanoTime();
             if (msg == null) {
-                // readPending() takes a closed connection for a quiet one; a status update written to it fails
-                // (the second write after the server went away at the latest), so a lost server is noticed within
-                // about twice this interval. It also reports promptly the position pgjdbc confirms on its own for
-                // WAL with nothing to send (a keepalive's), so the slot's lag in bytes stays current while idle.
-                if (receivedNanos - lastAckNanos >= IDLE_STATUS_NANOS) {
-                    stream.forceUpdateStatus();
-                    lastAckNanos = receivedNanos;
-                }
-                LockSupport.parkNanos(idle < BUSY_LOOKS ? BUSY_PARK_NANOS : IDLE_PARK_NANOS);
-                idle++;
                 continue;
             }
-            idle = 0;
             if (log.isTraceEnabled()) {
                 log.trace("message '{}' at {}", (char) msg.get(msg.position()), stream.getLastReceiveLSN());
             }
