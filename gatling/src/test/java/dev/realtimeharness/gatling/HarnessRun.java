@@ -1,7 +1,7 @@
 package dev.realtimeharness.gatling;
 
 import dev.realtimeharness.run.Measurement;
-import dev.realtimeharness.run.MeasurementOptions;
+import dev.realtimeharness.run.TargetSetup;
 import dev.realtimeharness.scenario.Scenario;
 import dev.realtimeharness.scenario.ScenarioException;
 import java.io.IOException;
@@ -19,9 +19,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class HarnessRun {
     /** Exit status of the Gatling JVM when the harness gate failed (Gatling's own: 0 ok, 1 error, 2 assertions). */
     static final int GATE_FAILED_STATUS = 1;
+    /** Exit status when the target or the scenario is refused before anything connects (as harness run's 2). */
+    static final int REFUSED_STATUS = 2;
 
     private final SimulationParameters parameters;
     private final Scenario scenario;
+    private final TargetSetup target;
     private final AtomicInteger nextDriver = new AtomicInteger();
     private final long startedMillis = System.currentTimeMillis();
     private volatile Measurement measurement;
@@ -34,20 +37,50 @@ final class HarnessRun {
             this.scenario = parameters.load();
         } catch (ScenarioException e) {
             // Bad input: say which file, line and field, before Gatling starts anything.
-            throw new IllegalArgumentException("scenario " + parameters.scenarioFile() + ": " + e.getMessage(), e);
+            throw refused("scenario " + parameters.scenarioFile() + ": " + e.getMessage());
         }
+        // The target as harness run resolves it: credentials from the environment, the production guard, TLS and
+        // the pre-flight limits table, all before Gatling connects anything.
+        try {
+            this.target = TargetSetup.resolve(scenario, parameters.target(), parameters.remote(),
+                    parameters.acceptLimits(), false, System.out, System.out);
+        } catch (TargetSetup.Refused e) {
+            throw refused(e.getMessage().replace("--accept-limits", "-DacceptLimits")
+                    .replace("--allow-host ", "-DallowHost=").replace("--target", "-Dtarget"));
+        }
+        if (!target.embedded() && parameters.remote().caCert() != null
+                && System.getProperty("gatling.ssl.trustStore.file", "").isBlank()) {
+            throw refused("-DcaCert " + parameters.remote().caCert() + " reaches the harness's own connections only;"
+                    + " Gatling's sockets need the same CA as a trust store: add -Dgatling.ssl.trustStore.file=FILE"
+                    + " -Dgatling.ssl.trustStore.type=p12 -Dgatling.ssl.trustStore.password=PASSWORD");
+        }
+        if (!target.embedded()) {
+            System.out.println("target " + target.name() + ": Gatling's sockets trust the JDK's certificate"
+                    + " authorities (gatling.ssl.useInsecureTrustManager is false in this module's gatling.conf)");
+        }
+    }
+
+    /**
+     * Bad input, said once, then the JVM ends with {@link #REFUSED_STATUS}: this runs while Gatling loads the
+     * simulation, where an exception would be buried in a stack trace of class initialisation.
+     */
+    private static IllegalStateException refused(String message) {
+        System.out.println("harness: " + message);
+        System.out.flush();
+        Runtime.getRuntime().halt(REFUSED_STATUS);
+        return new IllegalStateException(message);
     }
 
     Scenario scenario() {
         return scenario;
     }
 
-    /** before(): the embedded target, recorders, ticker and results directory; then the publisher, in waiting. */
+    /** before(): the target (started, when embedded), recorders, ticker and results directory; then the publisher. */
     void open() {
         try {
             clock = GatlingClock.calibrate();
-            measurement = Measurement.open(scenario, MeasurementOptions.embedded(parameters.runId(),
-                    parameters.resultsRoot(), System.out, "gatling"));
+            measurement = Measurement.open(scenario, target.options(parameters.runId(), parameters.resultsRoot(),
+                    System.out, "gatling"));
         } catch (Measurement.OpenFailed e) {
             throw new IllegalStateException(e.getMessage(), e);
         }

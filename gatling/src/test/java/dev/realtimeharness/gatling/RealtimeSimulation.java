@@ -54,26 +54,39 @@ public class RealtimeSimulation extends Simulation {
 
     static final HttpProtocolBuilder PROTOCOL = http.wsUnmatchedInboundMessageBufferSize(UNMATCHED_BUFFER);
 
+    /** Opens the user's socket (the first time, or again after a loss): the outcome goes to the harness. */
+    private static ChainBuilder open(String requestName) {
+        return exec(ws(requestName, GatlingSocket.NAME).connect(session -> frames(session).url()),
+                exec(session -> {
+                    boolean failed = session.isFailed() || GatlingSocket.lost(session);
+                    frames(session).connectDone(failed);
+                    // A failed attempt leaves a crashed socket in the session: drop it, so the next attempt opens anew.
+                    return failed ? session.markAsSucceeded().remove(GatlingSocket.NAME) : session;
+                }));
+    }
+
+    /** Until the socket is open again or the run is over: wait out realtime-js's backoff, then try again. */
+    static final ChainBuilder RECONNECT = asLongAs(session -> !frames(session).connected() && HARNESS.receiving()).on(
+            pause(session -> frames(session).reconnectDelay()),
+            doIf(session -> HARNESS.receiving()).then(open("reconnect")));
+
     static final ChainBuilder CONNECT = exec(session -> session.set(DriverFrames.SESSION_KEY, HARNESS.nextDriver()))
-            .exec(ws("connect").connect(session -> frames(session).url()))
-            .exec(session -> {
-                frames(session).connectDone(session.isFailed());
-                return session;
-            })
-            .exitHereIfFailed();
+            .exec(open("connect"))
+            .exec(RECONNECT)
+            .exitHereIf(session -> !frames(session).connected());
 
     /**
      * Hands the frames Gatling buffered as unmatched to the harness. Gatling 3.16 clears that buffer whenever the user
      * sends a frame, so this runs right before every send (Gatling runs the two actions back to back).
      */
-    static final ChainBuilder RECEIVE = exec(ws.processUnmatchedMessages((messages, session) -> {
+    static final ChainBuilder RECEIVE = exec(ws.processUnmatchedMessages(GatlingSocket.NAME, (messages, session) -> {
         frames(session).inbound(messages);
         return session;
     }));
 
     static final ChainBuilder JOIN = repeat(session -> frames(session).channelCount(), "channel").on(
-            pace(JOIN_PACE).exec(RECEIVE,
-                    ws("join").sendText(session -> frames(session).join(session.getInt("channel")))
+            pace(JOIN_PACE).doIf(session -> !GatlingSocket.lost(session)).then(RECEIVE,
+                    ws("join", GatlingSocket.NAME).sendText(session -> frames(session).join(session.getInt("channel")))
                             .await(JOIN_TIMEOUT).on(ws.checkTextMessage("join reply")
                                     .matching(bodyString().transformWithSession(
                                             (frame, session) -> frames(session).isJoinReply(frame)).is(true))
@@ -85,23 +98,51 @@ public class RealtimeSimulation extends Simulation {
                     })));
 
     static final ChainBuilder HEARTBEAT = doIf(session -> frames(session).heartbeatDue()).then(RECEIVE,
-            ws("heartbeat").sendText(session -> frames(session).heartbeat())
+            ws("heartbeat", GatlingSocket.NAME).sendText(session -> frames(session).heartbeat())
                     .await(HEARTBEAT_TIMEOUT).on(ws.checkTextMessage("heartbeat reply")
                             .matching(bodyString().transformWithSession(
                                     (frame, session) -> frames(session).isHeartbeatReply(frame)).is(true))
                             .check(bodyString().transformWithSession(
-                                    (frame, session) -> frames(session).heartbeatReplyStatus(frame)).is("ok"))));
+                                    (frame, session) -> frames(session).heartbeatReplyStatus(frame)).is("ok"))),
+            // No reply within the interval: phoenix.js closes the socket and reconnects.
+            doIf(session -> frames(session).heartbeatTimedOut() && !GatlingSocket.lost(session)).then(
+                    exec(session -> {
+                        frames(session).socketLost("heartbeat timeout");
+                        return session.markAsSucceeded();
+                    }),
+                    ws("close after heartbeat timeout", GatlingSocket.NAME).close(),
+                    exec(session -> session.markAsSucceeded().remove(GatlingSocket.NAME))));
+
+    /** Rejoins and leaves the channel table asked for (sent without a check; their replies come as any frame). */
+    static final ChainBuilder SEND_QUEUED = asLongAs(
+            session -> frames(session).hasOutbound() && !GatlingSocket.lost(session)).on(
+            RECEIVE, ws("rejoin", GatlingSocket.NAME).sendText(session -> frames(session).nextOutbound()));
+
+    /** A socket the server closed (or that failed): the channels stop receiving and the user reconnects. */
+    static final ChainBuilder LOST = doIf(GatlingSocket::lost).then(exec(session -> {
+        frames(session).socketLost("socket closed by peer");
+        return session.markAsSucceeded().remove(GatlingSocket.NAME);
+    }));
 
     /** Stay connected, receiving and heartbeating, until the harness has published and drained. */
     static final ChainBuilder HOLD = asLongAs(session -> HARNESS.receiving()).on(
-            pause(RECEIVE_EVERY), RECEIVE, HEARTBEAT);
+            pause(RECEIVE_EVERY), doIf(session -> session.contains(GatlingSocket.NAME)).then(RECEIVE), LOST,
+            RECONNECT, exec(session -> {
+                frames(session).tick();
+                return session;
+            }), SEND_QUEUED, HEARTBEAT);
 
-    static final ChainBuilder CLOSE = exec(RECEIVE, ws("close").close(), exec(session -> {
-        frames(session).closed("closed by the simulation");
-        return session;
-    }));
+    static final ChainBuilder CLOSE = doIf(session -> session.contains(GatlingSocket.NAME)
+            && !GatlingSocket.lost(session)).then(RECEIVE, ws("close", GatlingSocket.NAME).close(), exec(session -> {
+                frames(session).closed("closed by the simulation");
+                return session;
+            }));
 
     static final ScenarioBuilder DRIVERS = scenario(SCENARIO.name()).exec(CONNECT, JOIN, HOLD, CLOSE);
+
+    static {
+        GatlingSocket.check();
+    }
 
     static final Assertion[] ASSERTIONS = {
         details("connect").successfulRequests().percent().gte(99.0),

@@ -1,5 +1,7 @@
 package dev.realtimeharness.gatling;
 
+import dev.realtimeharness.run.RemoteOptions;
+import dev.realtimeharness.run.TargetSetup;
 import dev.realtimeharness.scenario.Durations;
 import dev.realtimeharness.scenario.Scenario;
 import dev.realtimeharness.scenario.ScenarioException;
@@ -7,7 +9,10 @@ import dev.realtimeharness.scenario.ScenarioLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
 
@@ -16,17 +21,28 @@ import java.util.TreeMap;
  * {@code scenario} (a file, relative to the working directory or to the repository root; default
  * scenarios/t031-load.yaml), {@code duration}, {@code drivers}, {@code set.KEY=VALUE} (any scenario field, as
  * {@code harness run --set KEY=VALUE}), {@code resultsDir} (default results/ at the repository root) and {@code runId}.
+ *
+ * <p>The target, as {@code harness run} takes it: {@code target} ({@code embedded}, the default, or
+ * {@code ws[s]://HOST/realtime/v1/websocket}), {@code allowHost} (comma-separated, for non-loopback hosts),
+ * {@code acceptLimits}, {@code caCert}, {@code insecure}, {@code tokens} (a file of pre-issued JWTs) and
+ * {@code tokenLifetime}. The secrets come from the environment only, never from a property (properties show in
+ * {@code ps} and in build logs): SUPABASE_ANON_KEY, SUPABASE_JWT_SECRET, DATABASE_URL; they are read for a remote
+ * target only.
  */
 record SimulationParameters(Path scenarioFile, List<String> sets, String duration, Path resultsRoot, String runId,
-        Path repositoryRoot) {
+        Path repositoryRoot, String target, RemoteOptions remote, boolean acceptLimits) {
 
     static final String DEFAULT_SCENARIO = "scenarios/t031-load.yaml";
 
     static SimulationParameters fromSystemProperties() {
-        return from(System.getProperties(), Path.of("").toAbsolutePath());
+        return from(System.getProperties(), System.getenv(), Path.of("").toAbsolutePath());
     }
 
     static SimulationParameters from(Properties p, Path workingDir) {
+        return from(p, Map.of(), workingDir);
+    }
+
+    static SimulationParameters from(Properties p, Map<String, String> env, Path workingDir) {
         Path root = repositoryRoot(workingDir);
         Path scenario = resolve(p.getProperty("scenario", DEFAULT_SCENARIO), workingDir, root);
         List<String> sets = new ArrayList<>();
@@ -46,8 +62,29 @@ record SimulationParameters(Path scenarioFile, List<String> sets, String duratio
         Path resultsRoot = results == null || results.isBlank() ? root.resolve("results")
                 : resolve(results, workingDir, root);
         String runId = p.getProperty("runId");
+        String target = blankToNull(p.getProperty("target"));
+        target = target == null ? TargetSetup.EMBEDDED : target;
+        boolean remote = !TargetSetup.EMBEDDED.equals(target);
+        String allow = blankToNull(p.getProperty("allowHost"));
+        List<String> allowHosts = allow == null ? List.of()
+                : Arrays.stream(allow.split(",")).map(String::trim).filter(h -> !h.isEmpty()).toList();
+        String caCert = blankToNull(p.getProperty("caCert"));
+        String tokens = blankToNull(p.getProperty("tokens"));
+        String lifetime = blankToNull(p.getProperty("tokenLifetime"));
+        Duration tokenLifetime = lifetime == null ? null : Durations.parse(lifetime);
+        RemoteOptions options = new RemoteOptions(remote ? blankToNull(env.get("SUPABASE_ANON_KEY")) : null,
+                remote ? blankToNull(env.get("DATABASE_URL")) : null,
+                remote ? blankToNull(env.get("SUPABASE_JWT_SECRET")) : null,
+                tokens == null ? null : resolve(tokens, workingDir, root), allowHosts,
+                caCert == null ? null : resolve(caCert, workingDir, root), flag(p, "insecure"), tokenLifetime);
         return new SimulationParameters(scenario, List.copyOf(sets), blankToNull(p.getProperty("duration")),
-                resultsRoot, blankToNull(runId), root);
+                resultsRoot, blankToNull(runId), root, target, options, flag(p, "acceptLimits"));
+    }
+
+    /** {@code -Dname} alone, or {@code -Dname=true}: on; absent or {@code false}: off. */
+    private static boolean flag(Properties p, String name) {
+        String v = p.getProperty(name);
+        return v != null && (v.isBlank() || Boolean.parseBoolean(v.trim()));
     }
 
     Scenario load() throws ScenarioException {

@@ -8,7 +8,7 @@ import java.util.function.BooleanSupplier;
 
 /**
  * Joins the channels of a {@link ChannelTable} on the connection's socket and keeps their timers: joins paced by the
- * fleet's join rate when the socket opens, phoenix.js's join timeout, and rejoins with its backoff after a refusal,
+ * fleet's join rate when the socket first opens, rejoins at once when it opens again, phoenix.js's join timeout, and rejoins with its backoff after a refusal,
  * a timeout or a phx_error. The table keeps each channel's state; this sends the frames that follow from it. Runs on
  * the connection's event loop.
  */
@@ -37,12 +37,17 @@ final class ChannelJoiner {
         this.timers = new ScheduledFuture<?>[table.entries().size()];
     }
 
-    /** The socket opened at {@code nowNanos}: every channel not closed for good is joined, each at its paced slot. */
-    void opened(Outbound socket, long nowNanos) {
+    /**
+     * The socket opened at {@code nowNanos}: every channel not closed for good is joined. On the first open each
+     * waits for its slot of the fleet's join rate (the initial ramp); after a reconnect all rejoin at once, as
+     * phoenix.js's channels do when their socket opens. Either way their rejoin backoff starts again.
+     */
+    void opened(Outbound socket, long nowNanos, boolean reconnect) {
         out = socket;
+        table.socketOpened();
         for (ChannelTable.Entry e : table.entries()) {
             if (e.phase() != ChannelTable.Phase.CLOSED) {
-                scheduleJoin(e, joinPacer.reserveDelayNanos(nowNanos));
+                scheduleJoin(e, reconnect ? 0 : joinPacer.reserveDelayNanos(nowNanos));
             }
         }
     }

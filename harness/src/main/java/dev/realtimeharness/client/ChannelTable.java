@@ -149,6 +149,13 @@ public final class ChannelTable {
         return true;
     }
 
+    /** The socket opened: every channel's rejoin backoff starts again (phoenix.js resets its rejoin timers). */
+    public void socketOpened() {
+        for (Entry e : entries) {
+            e.rejoinTries = 0;
+        }
+    }
+
     /** The socket closed: joined channels stop receiving, and every channel not closed for good is to be rejoined. */
     public void socketClosed() {
         for (Entry e : entries) {

@@ -11,7 +11,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakeException;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.Future;
@@ -49,13 +48,21 @@ final class DriverConnection {
 
     private volatile boolean running;
     private volatile boolean stopped;
+    // The current connection attempt: its id, its socket (from the moment it is created, so that stop() can close
+    // one still connecting) and how far it got. Every callback names the attempt it belongs to; one from an older
+    // attempt is ignored, so a lost socket is reported and reconnected exactly once.
+    private int attempt;
     private Channel channel;
+    private AttemptState state = AttemptState.ENDED;
+    private boolean failureReported;
+    private String closeReason;
     private Outbound out;
     private boolean open;
     private boolean everOpened;
-    private boolean attemptFailed;
     private long connectStartNanos;
     private int reconnectTries;
+
+    private enum AttemptState { CONNECTING, OPEN, ENDED }
 
     DriverConnection(DriverSpec spec, FleetConfig config, ClientListener listener, Pacer joinPacer, EventLoop loop,
             SslContext ssl) {
@@ -76,7 +83,8 @@ final class DriverConnection {
         this.table = new ChannelTable(spec.channels(), listener);
         this.joiner = new ChannelJoiner(table, loop, joinPacer, config.joinTimeout().toNanos(), spec.tokens(),
                 () -> open && running);
-        this.heartbeat = new Heartbeat(loop, config.heartbeat().toNanos(), spec.index(), listener);
+        this.heartbeat = new Heartbeat(loop, config.heartbeat().toNanos(), spec.index(), listener,
+                () -> closing(attempt, "heartbeat timeout"));
         this.tokenRefresh = new TokenRefresh(spec.tokens(), clock, loop, () -> running, this::pushToken);
         this.initializer = new DriverChannelInitializer(this, config, ssl);
     }
@@ -124,7 +132,10 @@ final class DriverConnection {
         });
     }
 
-    /** Closes the socket with a normal close frame; no reconnect follows. Completes when the socket is closed. */
+    /**
+     * Closes the socket, whatever state it is in (with a normal close frame when it is open, at once when it is still
+     * connecting); no reconnect follows. Completes when the socket is closed, or after 2 s.
+     */
     Future<Void> stop() {
         stopped = true;
         running = false;
@@ -134,15 +145,17 @@ final class DriverConnection {
             tokenRefresh.cancel();
             joiner.cancelAll();
             Channel ch = channel;
-            if (ch != null && ch.isActive()) {
-                ch.closeFuture().addListener(f -> promise.trySuccess(null));
-                ch.writeAndFlush(new CloseWebSocketFrame(1000, "harness done")).addListener(f -> ch.close());
-                loop.schedule(() -> {
-                    ch.close();
-                    promise.trySuccess(null);
-                }, 2, TimeUnit.SECONDS);
-            } else {
+            if (ch == null || !ch.isOpen()) {
                 promise.trySuccess(null);
+                return;
+            }
+            ch.closeFuture().addListener(f -> promise.trySuccess(null));
+            if (state == AttemptState.OPEN && ch.isActive()) {
+                // Closed once the close frame is written, or after Outbound.CLOSE_WAIT_MILLIS if it cannot be.
+                out.close("harness done");
+                loop.schedule(() -> promise.trySuccess(null), 2, TimeUnit.SECONDS);
+            } else {
+                ch.close();
             }
         });
         return promise;
@@ -150,31 +163,63 @@ final class DriverConnection {
 
     // Connect and reconnect
 
+    /** The id of the current connection attempt; a socket's handlers are told theirs when they are created. */
+    int attempt() {
+        return attempt;
+    }
+
+    /** True while {@code id} is the current attempt and has not ended: its socket's events count. */
+    boolean isCurrent(int id) {
+        return id == attempt && state != AttemptState.ENDED;
+    }
+
     private void connect() {
         if (!running) {
             return;
         }
-        attemptFailed = false;
+        int id = ++attempt;
+        state = AttemptState.CONNECTING;
+        failureReported = false;
+        closeReason = null;
+        open = false;
         connectStartNanos = System.nanoTime();
         listener.connectAttempted(spec.index());
-        opener.open(initializer).addListener((ChannelFuture f) -> {
+        ChannelFuture connecting = opener.open(initializer);
+        channel = connecting.channel();
+        // The close of this socket, and only it, ends the attempt and schedules the one reconnect: a refused
+        // connect, a failed handshake, a protocol error, a heartbeat timeout all end in this close.
+        channel.closeFuture().addListener(cf -> onSocketClosed(id));
+        connecting.addListener((ChannelFuture f) -> {
             if (!f.isSuccess()) {
-                connectFailed(describe(f.cause()));
-            } else {
-                channel = f.channel();
-                channel.closeFuture().addListener(cf -> onSocketClosed());
+                connectFailed(id, describe(f.cause()));
+                f.channel().close();
             }
         });
     }
 
-    /** The attempt failed (I/O error, refused or failed handshake); reported once per attempt. */
-    void connectFailed(String reason) {
-        if (attemptFailed) {
+    /**
+     * Attempt {@code id} failed before its WebSocket opened (I/O error, refused or failed handshake): reported once,
+     * and its socket closed, which schedules the reconnect. Ignored for an older attempt or one already open.
+     */
+    void connectFailed(int id, String reason) {
+        if (id != attempt || state != AttemptState.CONNECTING) {
             return;
         }
-        attemptFailed = true;
-        listener.connectFailed(spec.index(), reason);
-        scheduleReconnect();
+        if (!failureReported) {
+            failureReported = true;
+            listener.connectFailed(spec.index(), reason);
+        }
+        Channel ch = channel;
+        if (ch != null) {
+            ch.close();
+        }
+    }
+
+    /** Attempt {@code id}'s socket is being closed for {@code reason}: the reason its loss is reported with. */
+    void closing(int id, String reason) {
+        if (id == attempt && state == AttemptState.OPEN && closeReason == null) {
+            closeReason = reason;
+        }
     }
 
     private void scheduleReconnect() {
@@ -185,9 +230,21 @@ final class DriverConnection {
         loop.schedule(this::connect, Backoff.reconnectMillis(reconnectTries), TimeUnit.MILLISECONDS);
     }
 
-    /** The WebSocket handshake completed: heartbeats start and every channel not closed for good is joined. */
-    void opened() {
+    /**
+     * Attempt {@code id}'s WebSocket handshake completed: heartbeats start, the retry counts start again (realtime-js
+     * resets its reconnect timer and phoenix.js its channels' rejoin timers on open), and every channel not closed
+     * for good is joined. Ignored for an older attempt.
+     */
+    void opened(int id) {
+        if (id != attempt || state != AttemptState.CONNECTING) {
+            return;
+        }
+        if (!running) {
+            channel.close();
+            return;
+        }
         long now = System.nanoTime();
+        state = AttemptState.OPEN;
         open = true;
         boolean reconnect = everOpened;
         everOpened = true;
@@ -195,21 +252,27 @@ final class DriverConnection {
         out = new Outbound(channel, codec);
         listener.connected(spec.index(), now - connectStartNanos, reconnect);
         heartbeat.start(out);
-        joiner.opened(out, now);
+        joiner.opened(out, now, reconnect);
     }
 
-    private void onSocketClosed() {
-        boolean wasOpen = open;
+    private void onSocketClosed(int id) {
+        if (id != attempt || state == AttemptState.ENDED) {
+            return;
+        }
+        boolean wasOpen = state == AttemptState.OPEN;
+        state = AttemptState.ENDED;
         open = false;
         heartbeat.stop();
         joiner.cancelAll();
         table.socketClosed();
         if (wasOpen) {
-            listener.disconnected(spec.index(), running ? "socket closed by peer" : "closed by harness");
-            scheduleReconnect();
-        } else if (running) {
-            connectFailed("socket closed before the WebSocket handshake completed");
+            listener.disconnected(spec.index(), !running ? "closed by harness"
+                    : closeReason != null ? closeReason : "socket closed by peer");
+        } else if (running && !failureReported) {
+            failureReported = true;
+            listener.connectFailed(spec.index(), "socket closed before the WebSocket handshake completed");
         }
+        scheduleReconnect();
     }
 
     /** A decoded inbound message that carries no probe; {@code recvNanos} when its frame was read. */

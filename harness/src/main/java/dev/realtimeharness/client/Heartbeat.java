@@ -9,9 +9,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * phoenix.js's heartbeat on one connection: a heartbeat on the phoenix topic every interval while the socket is open,
- * the reply's round trip reported, and a heartbeat still unanswered when the next is due closes the socket. Runs on
- * the connection's event loop.
+ * phoenix.js's heartbeat on one connection: the first heartbeat one interval after the socket opens, each next one an
+ * interval after the previous reply arrived (not at a fixed rate), the reply's round trip reported; a heartbeat still
+ * unanswered an interval after it was sent closes the socket ({@link Outbound#close}, bounded), which reconnects.
+ * Runs on the connection's event loop.
  */
 final class Heartbeat {
     private static final Logger log = LoggerFactory.getLogger(Heartbeat.class);
@@ -20,14 +21,19 @@ final class Heartbeat {
     private final long intervalNanos;
     private final int driver;
     private final ClientListener listener;
+    private final Runnable onTimeout;
 
     private Outbound out;
     private String pendingRef;
     private long sentNanos;
+    // The one timer: the next heartbeat while none is pending, the pending one's timeout otherwise.
     private ScheduledFuture<?> task;
 
-    Heartbeat(ScheduledExecutorService loop, long intervalNanos, int driver, ClientListener listener) {
+    /** {@code onTimeout}: told just before a heartbeat timeout closes the socket. */
+    Heartbeat(ScheduledExecutorService loop, long intervalNanos, int driver, ClientListener listener,
+            Runnable onTimeout) {
         this.loop = loop;
+        this.onTimeout = onTimeout;
         this.intervalNanos = intervalNanos;
         this.driver = driver;
         this.listener = listener;
@@ -35,9 +41,10 @@ final class Heartbeat {
 
     /** The socket opened: the first heartbeat is due one interval from now. */
     void start(Outbound socket) {
+        stop();
         out = socket;
         pendingRef = null;
-        task = loop.scheduleAtFixedRate(this::beat, intervalNanos, intervalNanos, TimeUnit.NANOSECONDS);
+        task = loop.schedule(this::beat, intervalNanos, TimeUnit.NANOSECONDS);
     }
 
     void stop() {
@@ -45,6 +52,7 @@ final class Heartbeat {
             task.cancel(false);
             task = null;
         }
+        pendingRef = null;
     }
 
     /** A message on the phoenix topic; {@code recvNanos} when its frame was read. */
@@ -52,20 +60,31 @@ final class Heartbeat {
         if (m.isReply() && m.ref() != null && m.ref().equals(pendingRef)) {
             pendingRef = null;
             listener.heartbeatRtt(driver, recvNanos - sentNanos);
+            // phoenix.js onConnMessage: clear the timeout, and the next heartbeat is an interval after this reply.
+            if (task != null) {
+                task.cancel(false);
+            }
+            task = loop.schedule(this::beat, intervalNanos, TimeUnit.NANOSECONDS);
         }
     }
 
     private void beat() {
-        if (pendingRef != null) {
-            // phoenix.js: a heartbeat still unanswered when the next is due closes the socket (1000,
-            // "heartbeat timeout") and reconnects.
-            log.warn("driver {}: heartbeat timeout, reconnecting", driver);
-            pendingRef = null;
-            out.close("heartbeat timeout");
-            return;
-        }
         pendingRef = out.nextRef();
         sentNanos = System.nanoTime();
         out.send(Messages.heartbeat(pendingRef));
+        task = loop.schedule(this::timedOut, intervalNanos, TimeUnit.NANOSECONDS);
+    }
+
+    private void timedOut() {
+        task = null;
+        if (pendingRef == null) {
+            return;
+        }
+        // phoenix.js heartbeatTimeout: no reply an interval after the heartbeat: close (1000, "heartbeat timeout");
+        // the close then reconnects.
+        log.warn("driver {}: heartbeat timeout, reconnecting", driver);
+        pendingRef = null;
+        onTimeout.run();
+        out.close("heartbeat timeout");
     }
 }

@@ -16,6 +16,12 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrame;
  * socket, so refs start again at 1 after a reconnect, as phoenix.js's do. Event-loop confined.
  */
 final class Outbound {
+    /**
+     * How long a close waits for its close frame to be written before it closes the socket anyway (the WebSocket
+     * handler's force-close timeout, {@link DriverChannelInitializer}).
+     */
+    static final long CLOSE_WAIT_MILLIS = 1000;
+
     private final Channel channel;
     private final PhoenixCodec codec;
     private final RefCounter refs = new RefCounter();
@@ -37,8 +43,13 @@ final class Outbound {
         channel.writeAndFlush(frame, channel.voidPromise());
     }
 
-    /** Sends a normal close frame (1000) with {@code reason}, then closes the socket. */
+    /**
+     * Sends a normal close frame (1000) with {@code reason} and closes the socket: Netty's WebSocket handler holds the
+     * close until the frame is written, for at most {@link #CLOSE_WAIT_MILLIS} (a peer that stopped reading), as
+     * phoenix.js gives up waiting.
+     */
     void close(String reason) {
-        channel.writeAndFlush(new CloseWebSocketFrame(1000, reason)).addListener(f -> channel.close());
+        channel.writeAndFlush(new CloseWebSocketFrame(1000, reason));
+        channel.close();
     }
 }

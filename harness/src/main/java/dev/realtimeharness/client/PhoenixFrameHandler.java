@@ -29,13 +29,17 @@ import org.slf4j.LoggerFactory;
 final class PhoenixFrameHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
     private static final Logger log = LoggerFactory.getLogger(PhoenixFrameHandler.class);
     private static final int HEAD_BYTES = 120;
+    // The copy buffer for direct frames: this size is kept; a larger one, grown for a big frame, is dropped after
+    // that frame, so one 5 MB frame does not pin 5 MB per connection for the rest of the run.
+    static final int SCRATCH_BYTES = 4096;
 
     private final DriverConnection connection;
     private final HandshakeResponseRecorder handshake;
     private final Vsn vsn;
     private final PhoenixCodec codec;
     private final InboundScan scan;
-    private byte[] scratch = new byte[4096];
+    private final int attempt;
+    private byte[] scratch = new byte[SCRATCH_BYTES];
 
     /** {@code handshake}: the recorder of this pipeline's upgrade response, null when there is none. */
     PhoenixFrameHandler(DriverConnection connection, HandshakeResponseRecorder handshake, Vsn vsn,
@@ -45,36 +49,53 @@ final class PhoenixFrameHandler extends SimpleChannelInboundHandler<WebSocketFra
         this.vsn = vsn;
         this.codec = codec;
         this.scan = new InboundScan(probeColumn);
+        // Created while the connection opens this socket: its events belong to that attempt.
+        this.attempt = connection.attempt();
     }
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
         long recvNanos = System.nanoTime();
+        if (!connection.isCurrent(attempt)) {
+            // A frame still read from a socket the connection has given up on: its channels are someone else's now.
+            return;
+        }
         if (frame instanceof TextWebSocketFrame) {
-            onText(frame.content(), recvNanos);
+            try {
+                onText(frame.content(), recvNanos);
+            } finally {
+                if (scratch.length > SCRATCH_BYTES) {
+                    scratch = new byte[SCRATCH_BYTES];
+                }
+            }
         } else if (frame instanceof BinaryWebSocketFrame) {
             onBinary(frame.content(), recvNanos);
         }
     }
 
+    /** The size of the copy buffer now (tests). */
+    int scratchBytes() {
+        return scratch.length;
+    }
+
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
         if (evt == WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_COMPLETE) {
-            connection.opened();
+            connection.opened(attempt);
         }
         super.userEventTriggered(ctx, evt);
     }
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (!connection.isOpen()) {
-            // Handshake refused (HTTP 401/403/429...) or failed: a failed connection attempt. A refusal is reported
-            // with the server's body, which says why (realtime: {"error":"Token has expired"}).
-            connection.connectFailed(cause instanceof WebSocketClientHandshakeException && handshake != null
-                    && handshake.refusal() != null ? handshake.refusal() : DriverConnection.describe(cause));
-        } else {
-            log.debug("driver {}: {}", connection.index(), DriverConnection.describe(cause));
-        }
+        // Before the WebSocket opened: a refused (HTTP 401/403/429...) or failed handshake, reported with the
+        // server's body, which says why (realtime: {"error":"Token has expired"}). After it opened (a protocol error
+        // such as an oversize frame or invalid UTF-8, whose close Netty may already have run): only logged. Either
+        // way the socket closes and its close, once, schedules the reconnect.
+        connection.connectFailed(attempt, cause instanceof WebSocketClientHandshakeException && handshake != null
+                && handshake.refusal() != null ? handshake.refusal() : DriverConnection.describe(cause));
+        connection.closing(attempt, DriverConnection.describe(cause));
+        log.debug("driver {} attempt {}: {}", connection.index(), attempt, DriverConnection.describe(cause));
         ctx.close();
     }
 
@@ -87,7 +108,7 @@ final class PhoenixFrameHandler extends SimpleChannelInboundHandler<WebSocketFra
             off = content.arrayOffset() + content.readerIndex();
         } else {
             if (scratch.length < len) {
-                scratch = new byte[Math.max(len, scratch.length * 2)];
+                scratch = new byte[len];
             }
             content.getBytes(content.readerIndex(), scratch, 0, len);
             bytes = scratch;

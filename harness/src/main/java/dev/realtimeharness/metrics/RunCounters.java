@@ -26,6 +26,9 @@ public final class RunCounters {
     private final LongAdder channelsEverReady = new LongAdder();
     private final LongAdder channelsClosedByServer = new LongAdder();
     private final LongAdder channelsRejoined = new LongAdder();
+    // phx_join frames sent, all and rejoins only, in the busiest second: the join rate the target saw.
+    private final PeakPerSecond joinsPerSecond = new PeakPerSecond(System.nanoTime());
+    private final PeakPerSecond rejoinsPerSecond = new PeakPerSecond(System.nanoTime());
 
     private final LongAdder protocolErrors = new LongAdder();
     private final LongAdder heartbeatsSent = new LongAdder();
@@ -55,17 +58,40 @@ public final class RunCounters {
     }
 
     public void channelAttempted() {
+        channelAttempted(false);
+    }
+
+    /**
+     * A phx_join was sent; {@code rejoin}: for a subscription that had sent one before (after a reconnect, a refusal,
+     * a timeout or phx_error). Counted into the peak joins (and rejoins) per second.
+     */
+    public void channelAttempted(boolean rejoin) {
         channelsAttempted.increment();
+        long now = System.nanoTime();
+        joinsPerSecond.record(now);
+        if (rejoin) {
+            rejoinsPerSecond.record(now);
+        }
+    }
+
+    /** phx_join frames sent in the busiest 1-second bucket of the run, rejoins included. */
+    public long peakJoinsPerSecond() {
+        return joinsPerSecond.peak();
+    }
+
+    /** Rejoin phx_join frames sent in the busiest 1-second bucket of the run. */
+    public long peakRejoinsPerSecond() {
+        return rejoinsPerSecond.peak();
     }
 
     public void channelJoined() {
         channelsJoined.increment();
     }
 
-    /** A join was refused; {@code reason} is the server's reason string as sent. */
+    /** A join was refused; {@code reason} is the server's reason string, counted {@link Reasons#normalise}d. */
     public void channelFailed(String reason) {
         channelsFailed.increment();
-        joinFailureReasons.computeIfAbsent(reason == null ? "unknown" : reason, k -> new LongAdder()).increment();
+        joinFailureReasons.computeIfAbsent(Reasons.normalise(reason), k -> new LongAdder()).increment();
     }
 
     /** The channel became ready for deliveries (see measurement.md, readiness). */

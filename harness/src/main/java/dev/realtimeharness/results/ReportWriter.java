@@ -104,6 +104,10 @@ public final class ReportWriter {
                     + " never ready, " + n(ch.closedByServer()) + " closed by the server, " + n(ch.rejoined())
                     + " rejoined");
         }
+        if (ch.peakJoinsPerSecond() != null) {
+            row(h, "peak join rate", ch.peakJoinsPerSecond() + " joins/s, " + n(ch.peakRejoinsPerSecond())
+                    + " rejoins/s (phx_join sent in the busiest second)");
+        }
         Summary.Messages m = s.messages();
         row(h, "messages", "published " + m.published() + ", expected " + m.expectedDeliveries()
                 + ", delivered " + m.delivered() + ", lost " + m.lost() + ", duplicated "
@@ -156,8 +160,11 @@ public final class ReportWriter {
             max[i] = empty ? Double.NaN : hi.getMaxValue() / 1000.0;
         }
         h.append("<h2>Latency over time</h2>");
-        h.append(new SvgChart("publish-to-receive latency per second", "seconds", "ms")
-                .add("p50", "#1f77b4", xs, p50).add("p99", "#d62728", xs, p99).add("max", "#9467bd", xs, max).render());
+        List<FaultsCsv.Row> faults = FaultsCsv.read(runDir.resolve(FaultsCsv.FILE)); // injected faults, as markers
+        h.append(FaultsSection.mark(new SvgChart("publish-to-receive latency per second", "seconds", "ms")
+                .add("p50", "#1f77b4", xs, p50).add("p99", "#d62728", xs, p99).add("max", "#9467bd", xs, max), faults, t0)
+                .render());
+        FaultsSection.append(h, faults);
 
         Histogram total = totalOf(lat);
         List<Double> px = new ArrayList<>();

@@ -2,6 +2,7 @@ package dev.realtimeharness.results;
 
 import dev.realtimeharness.scenario.Durations;
 import dev.realtimeharness.scenario.EmbeddedConfig;
+import dev.realtimeharness.scenario.FaultSpec;
 import dev.realtimeharness.scenario.PostgresChangeSpec;
 import dev.realtimeharness.scenario.Scenario;
 import dev.realtimeharness.scenario.GatePolicy;
@@ -46,7 +47,7 @@ public final class ResolvedScenario {
                 "withholdReadyRatio", e.withholdReadyRatio(), "rejectJoinRatio", e.rejectJoinRatio(),
                 "cdc", e.cdc().mode().key(), "poll", ordered("interval", Durations.format(e.cdc().interval()),
                         "maxChanges", e.cdc().maxChanges(), "idleMultiplier", e.cdc().idleMultiplier(),
-                        "subscribeDelay", Durations.format(e.cdc().subscribeDelay())))));
+                        "subscribeDelay", Durations.format(e.cdc().subscribeDelay())), "faults", faults(e))));
         Map<String, Object> gate = new LinkedHashMap<>(s.gate());
         GatePolicy policy = s.gatePolicy();
         if (policy.windowed()) {
@@ -59,6 +60,20 @@ public final class ResolvedScenario {
         m.put("gate", gate);
         m.put("transport", transport);
         return m;
+    }
+
+    // target.embedded.faults as written: [{at: 2m, disconnect: 10%}, {at: 14m, delay: 250ms, for: 2s}]
+    private static List<Map<String, Object>> faults(EmbeddedConfig e) {
+        List<Map<String, Object>> faults = new ArrayList<>();
+        for (FaultSpec f : e.faults()) {
+            Map<String, Object> m = ordered(f.at() != null ? "at" : "every", Durations.format(f.first()),
+                    f.kind().key(), f.kind() == FaultSpec.Kind.RESTART_DATABASE ? (Object) true : f.value());
+            if (f.window() != null) {
+                m.put("for", Durations.format(f.window()));
+            }
+            faults.add(m);
+        }
+        return faults;
     }
 
     private static Map<String, Object> ordered(Object... kv) {

@@ -214,30 +214,35 @@ public record Summary(
      * refusals by the server's reason string. {@code ready}: subscriptions ready at least once ("Subscribed to
      * PostgreSQL", or the join reply for broadcast-only channels); {@code readyRatio} = ready / subscriptions
      * (drivers × channelsPerDriver); {@code neverReady} = subscriptions − ready; {@code closedByServer}: phx_close
-     * received for a joining or joined channel; {@code rejoined}: ok joins of a subscription joined before. In a
-     * summary written before these fields existed they are absent (null here, left out when written back), never a
-     * made-up 0.
+     * received for a joining or joined channel; {@code rejoined}: ok joins of a subscription joined before.
+     * {@code peakJoinsPerSecond}: phx_join frames sent in the busiest 1-second bucket (the join rate the target saw,
+     * rejoins included); {@code peakRejoinsPerSecond}: the same for rejoins only (a subscription's second and later
+     * joins: after a reconnect all of a connection's channels rejoin at once). In a summary written before these
+     * fields existed they are absent (null here, left out when written back), never a made-up 0.
      */
     public record Channels(long attempted, long joined, long failed, Map<String, Long> failureReasons,
                            @JsonInclude(JsonInclude.Include.NON_NULL) Long ready,
                            @JsonInclude(JsonInclude.Include.NON_NULL) Double readyRatio,
                            @JsonInclude(JsonInclude.Include.NON_NULL) Long neverReady,
                            @JsonInclude(JsonInclude.Include.NON_NULL) Long closedByServer,
-                           @JsonInclude(JsonInclude.Include.NON_NULL) Long rejoined) {
+                           @JsonInclude(JsonInclude.Include.NON_NULL) Long rejoined,
+                           @JsonInclude(JsonInclude.Include.NON_NULL) Long peakJoinsPerSecond,
+                           @JsonInclude(JsonInclude.Include.NON_NULL) Long peakRejoinsPerSecond) {
         public Channels {
             failureReasons = failureReasons == null ? Map.of() : new TreeMap<>(failureReasons);
         }
 
         /** Without the readiness figures (older callers, fixtures). */
         public Channels(long attempted, long joined, long failed, Map<String, Long> failureReasons) {
-            this(attempted, joined, failed, failureReasons, null, null, null, null, null);
+            this(attempted, joined, failed, failureReasons, null, null, null, null, null, null, null);
         }
 
         public static Channels from(RunCounters counters, long subscriptions) {
             long ready = counters.channelsEverReady();
             return new Channels(counters.channelsAttempted(), counters.channelsJoined(), counters.channelsFailed(),
                     counters.joinFailureReasons(), ready, ratio(ready, subscriptions),
-                    Math.max(0, subscriptions - ready), counters.channelsClosedByServer(), counters.channelsRejoined());
+                    Math.max(0, subscriptions - ready), counters.channelsClosedByServer(), counters.channelsRejoined(),
+                    counters.peakJoinsPerSecond(), counters.peakRejoinsPerSecond());
         }
     }
 

@@ -19,10 +19,15 @@ final class SvgChart {
     record Series(String name, String color, double[] xs, double[] ys) {
     }
 
+    /** A vertical marker at {@code x} (an injected fault), shading {@code width} after it when it lasts a window. */
+    record Marker(double x, double width, String label, String title) {
+    }
+
     private final String title;
     private final String xLabel;
     private final String yLabel;
     private final List<Series> series = new ArrayList<>();
+    private final List<Marker> markers = new ArrayList<>();
     private boolean percentileX;
 
     SvgChart(String title, String xLabel, String yLabel) {
@@ -33,6 +38,12 @@ final class SvgChart {
 
     SvgChart add(String name, String color, double[] xs, double[] ys) {
         series.add(new Series(name, color, xs, ys));
+        return this;
+    }
+
+    /** Draws a labelled vertical line at {@code x}, with {@code width} shaded after it (0: none). */
+    SvgChart marker(double x, double width, String label, String title) {
+        markers.add(new Marker(x, width, label, title));
         return this;
     }
 
@@ -69,6 +80,11 @@ final class SvgChart {
             sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" font-size=\"13\" fill=\"#888\">no data"
                     + "</text></svg>", WIDTH / 2 - 30, HEIGHT / 2));
             return sb.toString();
+        }
+        for (Marker mk : markers) {
+            // A fault after the last sample still belongs on the chart.
+            minX = Math.min(minX, mk.x());
+            maxX = Math.max(maxX, mk.x());
         }
         if (maxX <= minX) {
             maxX = minX + 1;
@@ -134,6 +150,23 @@ final class SvgChart {
             sb.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"10\" width=\"10\" height=\"10\" fill=\"%s\"/>"
                     + "<text x=\"%d\" y=\"19\" font-size=\"11\">%s</text>", legendX, s.color(), legendX + 13,
                     Comparison.esc(s.name())));
+        }
+        for (int k = 0; k < markers.size(); k++) {
+            Marker mk = markers.get(k);
+            double x = LEFT + plotW * (mk.x() - fminX) / (fmaxX - fminX);
+            if (mk.width() > 0) {
+                double x2 = LEFT + plotW * (Math.min(mk.x() + mk.width(), fmaxX) - fminX) / (fmaxX - fminX);
+                sb.append(String.format(Locale.ROOT, "<rect class=\"fault-window\" x=\"%.1f\" y=\"%d\" width=\"%.1f\" "
+                        + "height=\"%d\" fill=\"#ff7f0e\" fill-opacity=\"0.12\"/>", x, TOP, Math.max(1, x2 - x), plotH));
+            }
+            // Labels step down so that faults close together stay readable; the full line is the tooltip. Near the
+            // right edge they go to the left of their line.
+            boolean nearRight = x > WIDTH - RIGHT - 6 * mk.label().length();
+            sb.append(String.format(Locale.ROOT, "<g class=\"fault-marker\"><title>%s</title><line x1=\"%.1f\" "
+                    + "y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#e6550d\" stroke-width=\"1.5\" stroke-dasharray=\"4 3\"/>"
+                    + "<text x=\"%.1f\" y=\"%d\" font-size=\"10\" fill=\"#a63603\"%s>%s</text></g>",
+                    Comparison.esc(mk.title()), x, TOP, x, TOP + plotH, nearRight ? x - 3 : x + 3,
+                    TOP + 10 + 12 * (k % 4), nearRight ? " text-anchor=\"end\"" : "", Comparison.esc(mk.label())));
         }
         sb.append("</svg>");
         return sb.toString();

@@ -34,6 +34,10 @@ final class ConsoleReport {
                     c.ready(), s.subscriptions(), 100 * c.readyRatio(), orZero(c.neverReady()),
                     orZero(c.closedByServer()), orZero(c.rejoined()));
         }
+        if (c.peakJoinsPerSecond() != null) {
+            out.printf("             peak %d joins/s, %d rejoins/s (phx_join sent in the busiest second)%n",
+                    c.peakJoinsPerSecond(), orZero(c.peakRejoinsPerSecond()));
+        }
         out.printf("messages     published %d, expected %d, delivered %d, lost %d, duplicated %d, out of order %d%n",
                 s.messages().published(), s.messages().expectedDeliveries(), s.messages().delivered(),
                 s.messages().lost(), s.messages().duplicated(), s.messages().outOfOrder());

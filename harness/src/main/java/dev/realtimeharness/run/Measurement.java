@@ -68,6 +68,7 @@ public final class Measurement implements AutoCloseable {
     private final ScheduledExecutorService ticker;
     private final long openedNanos;
     private final PublishThread publishThread = new PublishThread(this);
+    private final FaultRun faults = new FaultRun(this); // target.embedded.faults, from the start of publishing
     private final GateWatch watch;
     private Result result;
 
@@ -333,6 +334,7 @@ public final class Measurement implements AutoCloseable {
             }
             BooleanSupplier broken = () -> stop.getAsBoolean() || in.writes.failed(); // results unwritable: stop
             watch.publishingStarts(in.ledger, System.nanoTime());
+            faults.start(System.nanoTime());
             phase.publish(publisher, () -> broken.getAsBoolean() || watch.stopping()); // an early stop still drains
             if (phase.skipped() > 0) {
                 progress.finishLine();
@@ -399,6 +401,7 @@ public final class Measurement implements AutoCloseable {
     @Override
     public void close() {
         publishThread.stop();
+        faults.close();
         ticker.shutdownNow();
         hlog.close();
         try {

@@ -1,5 +1,8 @@
 package dev.realtimeharness.run;
 
+import dev.realtimeharness.protocol.EventLoops;
+import dev.realtimeharness.scenario.PublishVia;
+import io.netty.channel.EventLoopGroup;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -8,7 +11,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The publish phase on a thread of its own, for a load driven by someone else (the Gatling simulation): waits for
- * the subscriptions, publishes, drains; {@link #running()} turns false when the drain is over.
+ * the subscriptions, publishes, drains; {@link #running()} turns false when the drain is over. For
+ * {@code publish.via: broadcast} it opens the harness's dispatcher connections (the publisher's sockets, not the
+ * drivers') on an event loop of its own, as {@code harness run} does, and closes them after the drain.
  */
 final class PublishThread {
     private static final Logger log = LoggerFactory.getLogger(PublishThread.class);
@@ -32,10 +37,17 @@ final class PublishThread {
     }
 
     private void run() {
+        EventLoopGroup group = null;
+        Dispatchers dispatchers = null;
         try {
-            measurement.awaitReady(() -> stopping, null);
+            if (measurement.scenario().publish().via() == PublishVia.BROADCAST) {
+                group = EventLoops.newGroup(1, "dispatch");
+                dispatchers = Dispatchers.start(measurement.fleetConfig(), measurement.drivers(),
+                        measurement.target().apikey(), measurement.ssl(), group);
+            }
+            measurement.awaitReady(() -> stopping, dispatchers);
             if (!stopping) {
-                measurement.publishAndDrain(() -> stopping, null);
+                measurement.publishAndDrain(() -> stopping, dispatchers);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -43,6 +55,12 @@ final class PublishThread {
             log.error("publishing failed", e);
             measurement.out().println("harness: publishing failed: " + e);
         } finally {
+            if (dispatchers != null) {
+                dispatchers.close();
+            }
+            if (group != null) {
+                group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+            }
             drained.countDown();
         }
     }

@@ -12,6 +12,7 @@ final class ReadyBoard {
     private final AtomicIntegerArray refused;
     private final AtomicIntegerArray everReady;
     private final AtomicIntegerArray everJoined;
+    private final AtomicIntegerArray everAttempted;
     private final int channelsPerDriver;
 
     ReadyBoard(int drivers, int channelsPerDriver) {
@@ -19,6 +20,7 @@ final class ReadyBoard {
         this.refused = new AtomicIntegerArray(drivers * channelsPerDriver);
         this.everReady = new AtomicIntegerArray(drivers * channelsPerDriver);
         this.everJoined = new AtomicIntegerArray(drivers * channelsPerDriver);
+        this.everAttempted = new AtomicIntegerArray(drivers * channelsPerDriver);
         this.channelsPerDriver = channelsPerDriver;
     }
 
@@ -35,6 +37,11 @@ final class ReadyBoard {
     /** Returns true when the subscription had been joined before: this join is a rejoin. */
     boolean markJoined(int subscription) {
         return everJoined.getAndSet(subscription, 1) == 1;
+    }
+
+    /** Returns true when a join of the subscription had been sent before: this one is a rejoin attempt. */
+    boolean markAttempted(int subscription) {
+        return everAttempted.getAndSet(subscription, 1) == 1;
     }
 
     boolean wasEverReady(int subscription) {

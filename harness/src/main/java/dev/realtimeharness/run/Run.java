@@ -7,12 +7,9 @@ import dev.realtimeharness.results.Summary;
 import dev.realtimeharness.scenario.Scenario;
 import dev.realtimeharness.scenario.ScenarioException;
 import dev.realtimeharness.scenario.ScenarioLoader;
-import dev.realtimeharness.client.TlsContexts;
 import io.netty.handler.ssl.SslContext;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -69,8 +66,6 @@ public final class Run {
             err.println("harness: " + e.getMessage());
             return Outcome.BAD_INPUT;
         }
-        RemoteSetup remote = null;
-        SslContext ssl = null;
         RunHistory history = null;
         if (options.historyDb() != null) {
             try {
@@ -88,55 +83,15 @@ public final class Run {
                 return Outcome.BAD_INPUT;
             }
         }
-        if (options.embedded()) {
-            List<String> ignored = ignoredWithEmbedded(options.remote());
-            if (history != null) {
-                ignored.remove("--allow-host"); // it may allow the history database's host
-            }
-            if (!ignored.isEmpty()) {
-                err.println("harness: warning: " + String.join(", ", ignored) + " apply to a remote --target only;"
-                        + " ignored for the embedded target");
-            }
-        } else {
-            try {
-                remote = RemoteSetup.resolve(options.target(), options.remote(), scenario);
-            } catch (IllegalArgumentException e) {
-                err.println("harness: " + e.getMessage());
-                return Outcome.BAD_INPUT;
-            }
-            remote.warnings().forEach(w -> err.println("harness: warning: " + w));
-            if (remote.tls()) {
-                try {
-                    ssl = TlsContexts.client(remote.caCert(), remote.insecure());
-                } catch (IOException | RuntimeException e) {
-                    err.println("harness: --ca-cert " + remote.caCert() + ": cannot build the TLS context: "
-                            + e.getMessage());
-                    return Outcome.BAD_INPUT;
-                }
-                if (remote.insecure()) {
-                    err.println(ConsoleReport.INSECURE_WARNING);
-                }
-            }
+        TargetSetup target;
+        try {
+            target = TargetSetup.resolve(scenario, options.embedded() ? TargetSetup.EMBEDDED : options.target(),
+                    options.remote(), options.acceptLimits(), history != null, out, err);
+        } catch (TargetSetup.Refused e) {
+            err.println("harness: " + e.getMessage());
+            return Outcome.BAD_INPUT;
         }
-
-        // Pre-flight: will the scenario trip the target's tenant limits? Refused unless the user accepts it.
-        Preflight.Report preflight = remote == null
-                ? Preflight.check(scenario, scenario.target().embedded().limits(), "the embedded stand-in's limits, "
-                        + "target.embedded.limits")
-                : Preflight.check(scenario, scenario.targetLimits(), "the scenario's targetLimits, Supabase's "
-                        + "self-hosted defaults unless set");
-        out.print(preflight.format());
-        if (preflight.trips()) {
-            if (!options.acceptLimits()) {
-                err.println("harness: the scenario would trip the target's limits (TRIPS above); the server would "
-                        + "refuse joins or messages. Raise the tenant's limits (and the scenario's "
-                        + (remote == null ? "target.embedded.limits" : "targetLimits") + "), lower the load, or run"
-                        + " anyway with --accept-limits to count the refusals.");
-                return Outcome.BAD_INPUT;
-            }
-            out.println("--accept-limits: running anyway; refusals are counted");
-        }
-        return runIn(scenario, options.runId(), remote, ssl, history);
+        return runIn(scenario, options.runId(), target.remote(), target.ssl(), history);
     }
 
     private Outcome runIn(Scenario scenario, String runId, RemoteSetup remote, SslContext ssl, RunHistory history) {
@@ -201,32 +156,6 @@ public final class Run {
             // The driver's messages name host and user, never the password; the URL is printed redacted.
             err.println("harness: --history-db " + history.db() + ": cannot record the run: " + e.getMessage());
         }
-    }
-
-    static List<String> ignoredWithEmbedded(RemoteOptions r) {
-        List<String> flags = new ArrayList<>();
-        if (r.apikey() != null) {
-            flags.add("--apikey");
-        }
-        if (r.dbUrl() != null) {
-            flags.add("--db-url");
-        }
-        if (r.jwtSecret() != null) {
-            flags.add("--jwt-secret");
-        }
-        if (r.tokensFile() != null) {
-            flags.add("--tokens");
-        }
-        if (!r.allowHosts().isEmpty()) {
-            flags.add("--allow-host");
-        }
-        if (r.caCert() != null) {
-            flags.add("--ca-cert");
-        }
-        if (r.insecure()) {
-            flags.add("--insecure");
-        }
-        return flags;
     }
 
     private static void sleep(long millis) {

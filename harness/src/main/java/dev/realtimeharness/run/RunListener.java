@@ -4,6 +4,7 @@ import dev.realtimeharness.client.ClientListener;
 import dev.realtimeharness.metrics.LatencyRecorders;
 import dev.realtimeharness.metrics.Metric;
 import dev.realtimeharness.metrics.ProbeLedger;
+import dev.realtimeharness.metrics.Reasons;
 import dev.realtimeharness.metrics.RunCounters;
 import dev.realtimeharness.protocol.Events;
 import dev.realtimeharness.publish.Probe;
@@ -59,7 +60,7 @@ final class RunListener implements ClientListener {
     @Override
     public void connectFailed(int driver, String reason) {
         counters.connectionFailed();
-        connectFailures.computeIfAbsent(reason, k -> new LongAdder()).increment();
+        connectFailures.computeIfAbsent(Reasons.normalise(reason), k -> new LongAdder()).increment();
         if (connectLog.allow()) {
             log.warn("driver {}: connection failed: {}", driver, reason);
         }
@@ -73,7 +74,7 @@ final class RunListener implements ClientListener {
 
     @Override
     public void joinAttempted(int subscription) {
-        counters.channelAttempted();
+        counters.channelAttempted(board.markAttempted(subscription));
     }
 
     @Override

@@ -36,8 +36,18 @@ interface RunTarget extends AutoCloseable {
     @Override
     void close();
 
+    /** The embedded target this run started (its fault schedule applies to it), null for a remote one. */
+    default EmbeddedTarget embedded() {
+        return null;
+    }
+
     static RunTarget embedded(EmbeddedTarget t) {
         return new RunTarget() {
+            @Override
+            public EmbeddedTarget embedded() {
+                return t;
+            }
+
             @Override
             public URI wsUrl() {
                 return t.wsUrl();

@@ -1,6 +1,7 @@
 package dev.realtimeharness.scenario;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -16,12 +17,13 @@ import java.util.Objects;
  * by {@link #resolvedFor}. {@code withholdReadyRatio} of the postgres_changes joins get an ok reply but never
  * "Subscribed to PostgreSQL" (nor changes); the n-th such join (from 0) is withheld when
  * ceil((n + 1) × ratio) > ceil(n × ratio), so ceil(N × ratio) of any first N. {@code cdc} is how changes are
- * captured: streamed (the default) or polled at Supabase's cadence ({@link CdcConfig}).
+ * captured: streamed (the default) or polled at Supabase's cadence ({@link CdcConfig}). {@code faults} is the fault
+ * schedule ({@code target.embedded.faults}), counted from the start of publishing; the knobs above stay as shorthands.
  */
 public record EmbeddedConfig(Duration delay, Duration jitter, double dropRatio, Duration stallAfter,
         Duration stallFor, double disconnectRatio, double rejectJoinRatio, TargetLimits limits,
         Duration connectErrorDelay, Duration joinErrorDelay, Duration disconnectAfter, double withholdReadyRatio,
-        CdcConfig cdc) {
+        CdcConfig cdc, List<FaultSpec> faults) {
 
     /** The real server delays connect errors by 2 s (CONNECT_ERROR_BACKOFF_MS) and join errors by 5 s. */
     public static final Duration DEFAULT_CONNECT_ERROR_DELAY = Duration.ofSeconds(2);
@@ -49,8 +51,17 @@ public record EmbeddedConfig(Duration delay, Duration jitter, double dropRatio, 
                 connectErrorDelay, joinErrorDelay, disconnectAfter, withholdReadyRatio, CdcConfig.stream());
     }
 
+    /** Without a fault schedule. */
+    public EmbeddedConfig(Duration delay, Duration jitter, double dropRatio, Duration stallAfter, Duration stallFor,
+            double disconnectRatio, double rejectJoinRatio, TargetLimits limits, Duration connectErrorDelay,
+            Duration joinErrorDelay, Duration disconnectAfter, double withholdReadyRatio, CdcConfig cdc) {
+        this(delay, jitter, dropRatio, stallAfter, stallFor, disconnectRatio, rejectJoinRatio, limits,
+                connectErrorDelay, joinErrorDelay, disconnectAfter, withholdReadyRatio, cdc, List.of());
+    }
+
     public EmbeddedConfig {
         Objects.requireNonNull(delay, "delay");
+        faults = faults == null ? List.of() : List.copyOf(faults);
         cdc = cdc == null ? CdcConfig.stream() : cdc;
         Objects.requireNonNull(jitter, "jitter");
         Objects.requireNonNull(stallAfter, "stallAfter");
@@ -92,12 +103,12 @@ public record EmbeddedConfig(Duration delay, Duration jitter, double dropRatio, 
         }
         return new EmbeddedConfig(delay, jitter, dropRatio, stallAfter, stallFor, disconnectRatio, rejectJoinRatio,
                 limits, connectErrorDelay, joinErrorDelay, publishingSpan(s.publish(), s.duration()).dividedBy(2),
-                withholdReadyRatio, cdc);
+                withholdReadyRatio, cdc, faults);
     }
 
     /** This config with the change capture {@code cdc}. */
     public EmbeddedConfig withCdc(CdcConfig c) {
         return new EmbeddedConfig(delay, jitter, dropRatio, stallAfter, stallFor, disconnectRatio, rejectJoinRatio,
-                limits, connectErrorDelay, joinErrorDelay, disconnectAfter, withholdReadyRatio, c);
+                limits, connectErrorDelay, joinErrorDelay, disconnectAfter, withholdReadyRatio, c, faults);
     }
 }

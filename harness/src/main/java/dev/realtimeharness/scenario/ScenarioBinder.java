@@ -35,7 +35,7 @@ final class ScenarioBinder {
     static final List<String> TARGET_KEYS = List.of("embedded");
     static final List<String> EMBEDDED_KEYS = List.of("delay", "jitter", "dropRatio", "stallAfter", "stallFor",
             "disconnectRatio", "rejectJoinRatio", "limits", "connectErrorDelay", "joinErrorDelay", "disconnectAfter",
-            "withholdReadyRatio", "cdc", "poll");
+            "withholdReadyRatio", "cdc", "poll", "faults");
     static final List<String> POLL_KEYS = List.of("interval", "maxChanges", "idleMultiplier", "subscribeDelay");
 
     static final long MAX_SUBSCRIPTIONS = Integer.MAX_VALUE - 8;
@@ -93,7 +93,7 @@ final class ScenarioBinder {
         Duration duration = fields.duration(at, root, "duration", Scenario.DEFAULT_DURATION, false);
         // 0 would count every delivery lost the moment its probe is sent.
         Duration drainTimeout = fields.duration(at, root, "drainTimeout", Scenario.DEFAULT_DRAIN_TIMEOUT, false);
-        TargetConfig target = target(path(at, "target"), child(root, "target"));
+        TargetConfig target = target(path(at, "target"), child(root, "target"), duration);
         Map<String, Double> gate = gate(path(at, "gate"), child(root, "gate"));
         GatePolicy gatePolicy = new GatePolicyBinder(origins, fields).bind(path(at, "gate"), child(root, "gate"), gate);
         List<String> allowedHosts = hosts(path(at, "allowedHosts"), child(root, "allowedHosts"));
@@ -285,7 +285,7 @@ final class ScenarioBinder {
         return new RampConfig(fields.rate(at, node, "connectRate", d.connectRate()), fields.rate(at, node, "joinRate", d.joinRate()));
     }
 
-    private TargetConfig target(List<String> at, JsonNode node) throws ScenarioException {
+    private TargetConfig target(List<String> at, JsonNode node, Duration duration) throws ScenarioException {
         if (node == null) {
             return TargetConfig.defaults();
         }
@@ -309,7 +309,8 @@ final class ScenarioBinder {
                 fields.duration(eAt, e, "joinErrorDelay", EmbeddedConfig.DEFAULT_JOIN_ERROR_DELAY, true),
                 // Absent: halfway through publishing (EmbeddedConfig.resolvedFor), from the first delivery.
                 fields.duration(eAt, e, "disconnectAfter", null, true),
-                fields.ratio(eAt, e, "withholdReadyRatio"), cdc(eAt, e)));
+                fields.ratio(eAt, e, "withholdReadyRatio"), cdc(eAt, e),
+                new FaultScheduleBinder(origins, fields).bind(path(eAt, "faults"), child(e, "faults"), duration)));
     }
 
     /** {@code cdc: stream | poll} and the poller's knobs, which default to Supabase's (CdcConfig). */

@@ -13,6 +13,8 @@ import java.util.concurrent.TimeUnit;
  * blocks (the lock guards only an append); the frames are written by the socket's event loop.
  */
 final class DelayedDelivery {
+    private static final WireFrame MALFORMED = new WireFrame.Text(FaultWindows.MALFORMED_TEXT);
+
     private final Channel channel;
     private final Faults faults;
     private final StandInStats stats;
@@ -45,11 +47,13 @@ final class DelayedDelivery {
         }
         long now;
         long due;
+        boolean timed;
         synchronized (pendingLock) {
             // Read under the lock, so that deliveries from several threads (capture, other sockets' event loops)
             // reach the jitter in the order of their hand-over times.
             now = System.nanoTime();
-            due = faults.timed() ? faults.dueNanos(now, jitter.next(now)) : now;
+            timed = faults.timed(now);
+            due = timed ? faults.dueNanos(now, jitter.next(now)) : now;
             // OrderedJitter already keeps due times in order; this only guards against a due time computed from a
             // clock read that went backwards.
             if (due - lastDueNanos < 0 && lastDueNanos != Long.MIN_VALUE) {
@@ -61,7 +65,7 @@ final class DelayedDelivery {
         EventLoop loop = channel.eventLoop();
         long wait = due - now;
         try {
-            if (wait <= 0 && !faults.timed()) {
+            if (wait <= 0 && !timed) {
                 if (loop.inEventLoop()) {
                     drain();
                 } else {
@@ -105,7 +109,8 @@ final class DelayedDelivery {
                 stats.unwritable();
             }
             // PhoenixFrameEncoder turns the frame into a WebSocket frame (and its ByteBuf) on this event loop.
-            channel.write(p.frame);
+            // A malformedFrames window sends some frames as text that is not JSON: the delivery is lost to the client.
+            channel.write(faults.malform(now) ? MALFORMED : p.frame);
             written++;
         }
         if (written > 0) {

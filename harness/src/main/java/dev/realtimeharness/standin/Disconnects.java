@@ -58,15 +58,25 @@ final class Disconnects {
     }
 
     private void fire() {
+        closeNow(ratio, "disconnectRatio=" + ratio);
+    }
+
+    /**
+     * Closes {@code ceil(share * open)} of the sockets open now, the earliest-connected first, with 1012, as the knob
+     * does when it fires; for a fault schedule. Returns how many it closed.
+     */
+    int closeNow(double share, String why) {
         List<StandInConnection> sockets = new ArrayList<>(open.get());
         sockets.sort(Comparator.comparingLong(StandInConnection::openedSeq));
-        int n = (int) ReadyWithholding.share(sockets.size(), ratio);
-        log.info("disconnectRatio={}: closing {} of {} open sockets with {}", ratio, n, sockets.size(),
-                CLOSE_SERVICE_RESTART);
+        int n = (int) ReadyWithholding.share(sockets.size(), share);
+        log.info("{}: closing {} of {} open sockets with {}", why, n, sockets.size(), CLOSE_SERVICE_RESTART);
+        // Counted before the close goes out: a client may see its close (and a test may read the count) before
+        // this loop ends.
+        closed.addAndGet(n);
         for (int i = 0; i < n; i++) {
             sockets.get(i).closeSocket(CLOSE_SERVICE_RESTART);
         }
-        closed.addAndGet(n);
+        return n;
     }
 
     /** Sockets closed by the knob (0 until it fired). */

@@ -138,6 +138,43 @@ public final class StandInServer implements AutoCloseable {
         changes.useRowSecurity(dataSource);
     }
 
+    // ---- faults applied while it runs (a fault schedule); each takes the place of its fixed knob while it lasts ---
+
+    /** Closes {@code share} (0..1) of the sockets open now, the earliest-connected first, with 1012; how many. */
+    public int disconnect(double share) {
+        return disconnects.closeNow(share, "fault: disconnect " + share);
+    }
+
+    /** Holds every delivery due within the next {@code length} until it ends, then releases them in order. */
+    public void stall(Duration length) {
+        faults.windows().stall(System.nanoTime(), length.toNanos());
+    }
+
+    /** Delays every delivery by {@code delay} (plus the jitter knob) for the next {@code length}. */
+    public void delayFor(Duration delay, Duration length) {
+        faults.windows().delay(delay.toNanos(), System.nanoTime(), length.toNanos());
+    }
+
+    /** Drops {@code ratio} of the deliveries for the next {@code length}. */
+    public void dropFor(double ratio, Duration length) {
+        faults.windows().drop(ratio, System.nanoTime(), length.toNanos());
+    }
+
+    /** Refuses {@code ratio} of the joins (RealtimeRestarting, as the knob) for the next {@code length}. */
+    public void rejectJoinsFor(double ratio, Duration length) {
+        faults.windows().rejectJoins(ratio, System.nanoTime(), length.toNanos());
+    }
+
+    /** Sends {@code ratio} of the deliveries as a text frame that is not JSON for the next {@code length}. */
+    public void malformFramesFor(double ratio, Duration length) {
+        faults.windows().malformed(ratio, System.nanoTime(), length.toNanos());
+    }
+
+    /** Deliveries sent as malformed frames so far. */
+    public long malformedFramesSent() {
+        return faults.windows().malformedSentCount();
+    }
+
     // ---- the parts, for the per-socket handlers ------------------------------------------------------------------
 
     Faults faults() {
@@ -217,7 +254,7 @@ public final class StandInServer implements AutoCloseable {
         return readyWithholding.withheld();
     }
 
-    /** Sockets closed by the disconnectRatio knob (0 until it fired). */
+    /** Sockets closed by the disconnectRatio knob (0 until it fired) and by {@link #disconnect}. */
     public long socketsDisconnected() {
         return disconnects.closed();
     }

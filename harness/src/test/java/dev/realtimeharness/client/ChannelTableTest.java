@@ -171,6 +171,22 @@ class ChannelTableTest {
     }
 
     @Test
+    void socketOpenResetsTheRejoinTriesOfEveryChannel() {
+        table.joining(pg, "1", 0);
+        table.onControl(error("1", PG, "x"), 5);
+        table.joining(pg, "2", 10);
+        table.onControl(error("2", PG, "x"), 15);
+        assertThat(pg.rejoinTries()).isEqualTo(2);
+        table.socketClosed();
+        table.socketOpened();
+        // phoenix.js resets each channel's rejoin timer when the socket opens: the next refusal waits 1 s again.
+        assertThat(pg.rejoinTries()).isZero();
+        table.joining(pg, "1", 20);
+        table.onControl(error("1", PG, "x"), 25);
+        assertThat(Backoff.rejoinMillis(pg.rejoinTries())).isEqualTo(1000);
+    }
+
+    @Test
     void joinTimesOutOnlyWhileThatJoinIsPending() {
         table.joining(pg, "1", 0);
         table.joining(pg, "2", 10);

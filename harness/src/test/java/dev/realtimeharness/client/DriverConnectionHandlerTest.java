@@ -224,6 +224,23 @@ class DriverConnectionHandlerTest {
     }
 
     @Test
+    void copyBufferGrownForABigDirectFrameShrinksBackAfterIt() {
+        open(Vsn.V2, 1, false);
+        nextText();
+        PhoenixFrameHandler handler = ch.pipeline().get(PhoenixFrameHandler.class);
+        String big = "[null,null,\"realtime:driver-orders:1:0\",\"broadcast\",{\"event\":\"order\",\"payload\":"
+                + "{\"pad\":\"" + "x".repeat(1_000_000) + "\"},\"type\":\"broadcast\"}]";
+        io.netty.buffer.ByteBuf direct = Unpooled.directBuffer();
+        direct.writeCharSequence(big, StandardCharsets.UTF_8);
+        ch.writeInbound(new TextWebSocketFrame(direct));
+        assertThat(handler.scratchBytes()).isEqualTo(PhoenixFrameHandler.SCRATCH_BYTES);
+        // Still decoded: the reply after it is matched, so the big frame was read whole and the handler carries on.
+        in("[\"1\",\"1\",\"realtime:driver-orders:1:0\",\"phx_reply\",{\"response\":{\"postgres_changes\":[]},"
+                + "\"status\":\"ok\"}]");
+        assertThat(events).containsExactly("connected", "joinAttempted 10", "joined 10", "ready 10");
+    }
+
+    @Test
     void pushesCarryingAnOlderJoinRefAreDropped() {
         open(Vsn.V2, 1, false);
         nextText();

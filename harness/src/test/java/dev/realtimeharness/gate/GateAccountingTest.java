@@ -16,7 +16,7 @@ class GateAccountingTest {
         Summary base = SummaryFixtures.t030(1);
         return new Summary(base.runId(), base.scenario(), base.target(), base.startedAt(), base.endedAt(), 10, 50,
                 base.connections(),
-                new Summary.Channels(500, 400, 0, Map.of(), 400L, 0.8, 100L, 0L, 0L),
+                new Summary.Channels(500, 400, 0, Map.of(), 400L, 0.8, 100L, 0L, 0L, null, null),
                 new Summary.Messages(100, 50_000, 39_999, 10_001, 0, 0,
                         new Summary.Messages.LostByReason(1, 0, 10_000, 0), 0L, 0L, 0L),
                 base.latency(), base.latencyRaw(), base.joinLatency(), base.readyLatency(), base.connectLatency(),

@@ -59,6 +59,17 @@ class ReportWriterTest {
     }
 
     @Test
+    void reportShowsThePeakJoinAndRejoinRatesWhenTheSummaryHasThem(@TempDir Path tmp) throws Exception {
+        Path run = RunFixtures.copy(RunFixtures.PASSED, tmp);
+        assertThat(ReportWriter.render(run)).doesNotContain("joins/s");
+        ObjectNode summary = (ObjectNode) Json.mapper().readTree(run.resolve("summary.json").toFile());
+        ((ObjectNode) summary.get("channels")).put("peakJoinsPerSecond", 120).put("peakRejoinsPerSecond", 80);
+        Json.mapper().writeValue(run.resolve("summary.json").toFile(), summary);
+        assertThat(ReportWriter.render(run)).contains("<td>peak join rate</td>")
+                .contains("120 joins/s, 80 rejoins/s");
+    }
+
+    @Test
     void reportRendersWithoutTimelineAndHlog(@TempDir Path tmp) throws Exception {
         Path run = RunFixtures.copy(RunFixtures.DELAYED, tmp);
         Files.delete(run.resolve("timeline.csv"));

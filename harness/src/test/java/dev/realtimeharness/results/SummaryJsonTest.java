@@ -136,7 +136,7 @@ class SummaryJsonTest {
         Summary base = SummaryFixtures.t030(1);
         Summary summary = new Summary(base.runId(), base.scenario(), base.target(), base.startedAt(), base.endedAt(),
                 10, 50, base.connections(),
-                new Summary.Channels(520, 500, 20, Map.of(), 480L, 0.96, 20L, 3L, 20L),
+                new Summary.Channels(520, 500, 20, Map.of(), 480L, 0.96, 20L, 3L, 20L, 40L, 20L),
                 new Summary.Messages(100, 50_000, 47_990, 2_010, 1, 0,
                         new Summary.Messages.LostByReason(5, 300, 1_700, 5), 4L, 2L, 7L),
                 base.latency(), base.latencyRaw(), base.joinLatency(), base.readyLatency(), base.connectLatency(),
@@ -146,7 +146,8 @@ class SummaryJsonTest {
         JsonNode root = Json.mapper().readTree(json);
 
         assertThat(keys(root.get("channels"))).containsExactlyInAnyOrder("attempted", "joined", "ready",
-                "readyRatio", "neverReady", "closedByServer", "rejoined", "failed", "failureReasons");
+                "readyRatio", "neverReady", "closedByServer", "rejoined", "peakJoinsPerSecond", "peakRejoinsPerSecond",
+                "failed", "failureReasons");
         assertThat(keys(root.get("messages"))).containsExactlyInAnyOrder("published", "expectedDeliveries",
                 "delivered", "lost", "lostByReason", "late", "unexpected", "duplicated", "outOfOrder", "otherChanges");
         assertThat(keys(root.get("messages").get("lostByReason")))

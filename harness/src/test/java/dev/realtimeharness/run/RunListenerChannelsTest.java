@@ -35,6 +35,34 @@ class RunListenerChannelsTest {
     }
 
     @Test
+    void aSecondJoinOfASubscriptionCountsAsARejoinInThePeakRates() {
+        // All within the counters' first second.
+        listener.joinAttempted(0);
+        listener.joinAttempted(1);
+        listener.joinAttempted(2);
+        listener.joinAttempted(0);
+        listener.joinAttempted(1);
+
+        Summary.Channels c = Summary.Channels.from(counters, 4);
+        assertThat(c.attempted()).isEqualTo(5);
+        assertThat(c.peakJoinsPerSecond()).isEqualTo(5);
+        assertThat(c.peakRejoinsPerSecond()).isEqualTo(2);
+    }
+
+    @Test
+    void failureReasonsDifferingOnlyInNumbersAreCountedUnderOneKey() {
+        listener.connectFailed(0, "HTTP 401 {\"error\":\"Token has expired 12 seconds ago\"}");
+        listener.connectFailed(1, "HTTP 401 {\"error\":\"Token has expired 340 seconds ago\"}");
+        listener.joinFailed(0, "Token has expired 5 seconds ago");
+        listener.joinFailed(1, "Token has expired 61 seconds ago");
+
+        assertThat(listener.connectFailures).containsOnlyKeys("HTTP 401 {\"error\":\"Token has expired N seconds ago\"}");
+        assertThat(listener.connectFailures.values().iterator().next().sum()).isEqualTo(2);
+        assertThat(counters.joinFailureReasons()).containsExactlyEntriesOf(
+                java.util.Map.of("Token has expired N seconds ago", 2L));
+    }
+
+    @Test
     void serverCloseIsCountedAndThePendingDeliveriesOfTheChannelAreLostAsChannelDown() {
         listener.joined(2, 1);
         listener.ready(2, 1);

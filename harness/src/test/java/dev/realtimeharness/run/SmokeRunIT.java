@@ -183,6 +183,12 @@ class SmokeRunIT {
                 .isEqualTo(m.get("expectedDeliveries").asLong());
         assertThat(o.summary().get("connections").get("reconnects").asLong()).isPositive();
         assertThat(o.summary().get("channels").get("rejoined").asLong()).isPositive();
+        // The reconnected driver's channels rejoin at once, so the busiest second saw rejoins, and the final report
+        // says how many.
+        long peakRejoins = o.summary().get("channels").get("peakRejoinsPerSecond").asLong();
+        assertThat(peakRejoins).isPositive();
+        assertThat(o.summary().get("channels").get("peakJoinsPerSecond").asLong()).isGreaterThanOrEqualTo(peakRejoins);
+        assertThat(o.stdout()).containsPattern("peak \\d+ joins/s, " + peakRejoins + " rejoins/s");
         List<String> failed = new java.util.ArrayList<>();
         o.summary().get("gate").get("checks").forEach(c -> {
             if (!c.get("passed").asBoolean()) {

@@ -100,6 +100,17 @@ class GatePolicyBinderTest {
     }
 
     @Test
+    void abortOnHarnessSaturatedIsRefusedBecauseItsPercentileRulesCanComeBack() throws Exception {
+        ScenarioException e = error(MINIMAL + "gate:\n  harness.saturated: false\n  abortOnFail: [harness.saturated]\n");
+        assertThat(e.field()).isEqualTo("gate.abortOnFail");
+        assertThat(e.detail()).contains("cannot stop a run early");
+        // abortOnFail: true takes every check that can stop a run; the harness flag is judged at the end only.
+        Scenario s = load(MINIMAL + "gate:\n  harness.saturated: false\n  messages.lost: 0\n  abortOnFail: true\n");
+        assertThat(s.gatePolicy().abortsOn("messages.lost")).isTrue();
+        assertThat(GateKeys.canStopEarly("harness.saturated")).isFalse();
+    }
+
+    @Test
     void abortOnACheckTheGateDoesNotHaveIsRefused() throws Exception {
         ScenarioException e = error(MINIMAL + "gate:\n  latency.p99: 200ms\n  abortOnFail: [messages.lost]\n");
         assertThat(e.detail()).contains("'messages.lost' is not a check of this gate");

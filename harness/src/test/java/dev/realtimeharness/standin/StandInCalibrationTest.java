@@ -36,10 +36,29 @@ class StandInCalibrationTest {
     private static final Pattern RECORD_ID = Pattern.compile("\"record\":\\{[^}]*\"id\":(\\d+)");
     private static final List<ChangeEvent.Column> COLUMNS = List.of(new ChangeEvent.Column("id", "int8"));
 
+    /**
+     * The machine is shared: another build can load it between the delay-only pass (which sets the noise allowance)
+     * and the jittered pass. So the comparison is made up to three times and must hold in one of them; a stand-in
+     * whose jitter is not uniform fails all three.
+     */
     @Test
     void delayPlusJitterArrivesUniformlyDistributedAndInOrderOnOneSocket() throws Exception {
         // A first pass warms up the JIT, the client and the event loops; its numbers are not used.
         measure(StandInConfig.defaults());
+        AssertionError last = null;
+        for (int attempt = 1; attempt <= 3; attempt++) {
+            try {
+                compareOnce();
+                return;
+            } catch (AssertionError e) {
+                System.out.println("calibration attempt " + attempt + " failed: " + e.getMessage().strip());
+                last = e;
+            }
+        }
+        throw last;
+    }
+
+    private void compareOnce() throws Exception {
         double[] zero = measure(StandInConfig.defaults());
         // The delay alone: the same path as the jittered run, including the event loop's timer wake-up, which is
         // late by 0.3-0.6 ms (p50) and by several ms in the tail when other builds load the machine. Its excess
