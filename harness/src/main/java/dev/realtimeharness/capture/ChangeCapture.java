@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * <p>The consumer runs on this capture's own daemon thread ({@value #THREAD_NAME}), one call per
  * change, all of a transaction's changes right after its Commit was read. It must not block for long:
  * while it runs nothing else is read, so every later change is delayed by as much. A consumer that
- * throws is counted and logged; capture continues.
+ * throws is counted and logged; capture continues. One that throws {@link RoutingUnavailable} (the database it asks is
+ * away) gets the transaction again after a reconnect.
  *
  * <p>The slot is persistent, so that a PostgreSQL restart loses nothing: when the stream breaks the capture
  * reconnects (100 ms doubling to 2 s, see {@link CaptureState}) and resumes from the slot's confirmed position, which
