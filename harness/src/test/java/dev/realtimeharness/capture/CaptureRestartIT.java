@@ -93,6 +93,13 @@ class CaptureRestartIT {
             assertThat(poller.running()).isFalse();
             assertThat(capture.state().describeFailure().orElseThrow()).contains("does not exist");
             assertThat(poller.state().describeFailure().orElseThrow()).contains("does not exist");
+            // What the run reads (summary.json capture.failure, the console line): the first failure, named.
+            try (SlotLagMonitor monitor = SlotLagMonitor.start(db.jdbcUrl(), db.user(), db.password(),
+                    List.of(capture.state(), poller.state()))) {
+                assertThat(monitor.failure().orElseThrow()).startsWith("change capture on slot "
+                        + capture.slotName() + ": ").contains("does not exist");
+                awaitTrue(() -> monitor.latest().seconds() > 0, 5);
+            }
         }
     }
 
