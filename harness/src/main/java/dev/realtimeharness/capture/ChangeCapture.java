@@ -27,11 +27,15 @@ import org.slf4j.LoggerFactory;
  * <p>The consumer runs on this capture's own daemon thread ({@value #THREAD_NAME}), one call per
  * change, all of a transaction's changes right after its Commit was read. It must not block for long:
  * while it runs nothing else is read, so every later change is delayed by as much. A consumer that
- * throws is counted and logged; capture continues.
+ * throws is counted and logged; capture continues. One that throws {@link RoutingUnavailable} (the database it asks is
+ * away) gets the transaction again after a reconnect.
  *
- * <p>The slot is temporary: PostgreSQL drops it when the replication connection ends, so a crashed
- * harness leaves no slot holding WAL behind. Changes committed after {@link #start} returns are
- * captured.
+ * <p>The slot is persistent, so that a PostgreSQL restart loses nothing: when the stream breaks the capture
+ * reconnects (100 ms doubling to 2 s, see {@link CaptureState}) and resumes from the slot's confirmed position, which
+ * only ever acknowledges transactions already routed; changes committed while it was away arrive late, a transaction
+ * routed before the break but not yet acknowledged is recognised by its position and skipped. {@link #close} drops
+ * the slot. A slot or publication that disappears is a failure it does not retry ({@link #failure}). Changes
+ * committed after {@link #start} returns are captured.
  */
 public final class ChangeCapture implements AutoCloseable {
 
@@ -46,26 +50,42 @@ public final class ChangeCapture implements AutoCloseable {
     private static final long ACK_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
     private static final int STATUS_INTERVAL_SECONDS = 10;
 
-    private final Connection replication;
-    private final PGReplicationStream stream;
-    private final TypeNames types;
-    private final PgOutputDecoder decoder;
+    /** One connection's worth: a type-name lookup connection and the replication stream. */
+    private record Session(TypeNames types, Connection replication, PGReplicationStream stream) {
+        void close() {
+            closeQuietly(replication);
+            closeQuietly(types);
+        }
+    }
+
+    private final Driver driver = new Driver();
+    private final String jdbcUrl;
+    private final Properties normal;
+    private final Properties repl;
+    private final String publication;
     private final Consumer<ChangeEvent> consumer;
     private final String slot;
+    private final CaptureState state;
     private final Thread thread;
     private final AtomicLong delivered = new AtomicLong();
     private final AtomicLong consumerErrors = new AtomicLong();
+    private final AtomicLong redeliveriesSkipped = new AtomicLong();
     private volatile boolean closing;
-    private volatile Throwable failure;
+    // The replication connection in use, for close() to cut.
+    private volatile Connection current;
+    // Capture thread only: the end position of the last transaction routed.
+    private long routedUpTo;
+    private Session first;
 
-    private ChangeCapture(Connection replication, PGReplicationStream stream, TypeNames types, String slot,
+    private ChangeCapture(String jdbcUrl, Properties normal, Properties repl, String publication, String slot,
             Consumer<ChangeEvent> consumer) {
-        this.replication = replication;
-        this.stream = stream;
-        this.types = types;
-        this.decoder = new PgOutputDecoder(types);
+        this.jdbcUrl = jdbcUrl;
+        this.normal = normal;
+        this.repl = repl;
+        this.publication = publication;
         this.slot = slot;
         this.consumer = consumer;
+        this.state = new CaptureState(log, "change capture", slot);
         this.thread = new Thread(this::run, THREAD_NAME);
         thread.setDaemon(true);
     }
@@ -76,7 +96,6 @@ public final class ChangeCapture implements AutoCloseable {
      */
     public static ChangeCapture start(String jdbcUrl, String user, String password, String publication,
             Consumer<ChangeEvent> consumer) throws SQLException {
-        Driver driver = new Driver();
         Properties normal = new Properties();
         PGProperty.USER.set(normal, user);
         PGProperty.PASSWORD.set(normal, password);
@@ -87,34 +106,46 @@ public final class ChangeCapture implements AutoCloseable {
         PGProperty.ASSUME_MIN_SERVER_VERSION.set(repl, "9.4");
         // Replication connections only accept the simple query protocol.
         PGProperty.PREFER_QUERY_MODE.set(repl, "simple");
+        String slot = "harness_capture_" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
+        ChangeCapture capture = new ChangeCapture(jdbcUrl, normal, repl, publication, slot, consumer);
+        // The first connection is made here, so that a database that cannot be captured fails the start.
+        try {
+            capture.first = capture.open(true);
+        } catch (SQLException | RuntimeException e) {
+            Slots.drop(capture.driver, jdbcUrl, normal, slot);
+            throw e;
+        }
+        capture.thread.start();
+        log.info("change capture streaming publication {} from slot {}", publication, slot);
+        return capture;
+    }
 
+    private Session open(boolean createSlot) throws SQLException {
         TypeNames types = new TypeNames(driver.connect(jdbcUrl, normal));
         Connection replication = null;
         try {
             replication = driver.connect(jdbcUrl, repl);
+            current = replication;
             PGConnection pg = replication.unwrap(PGConnection.class);
-            String slot = "harness_capture_" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
-            pg.getReplicationAPI().createReplicationSlot().logical()
-                    .withSlotName(slot)
-                    .withOutputPlugin("pgoutput")
-                    .withTemporaryOption()
-                    .make();
+            if (createSlot) {
+                pg.getReplicationAPI().createReplicationSlot().logical()
+                        .withSlotName(slot)
+                        .withOutputPlugin("pgoutput")
+                        .make();
+            }
+            // Without a start position the server resumes from the slot's confirmed position.
             PGReplicationStream stream = pg.getReplicationAPI().replicationStream().logical()
                     .withSlotName(slot)
                     .withSlotOption("proto_version", "1")
                     .withSlotOption("publication_names", publication)
-                    // A blocking read() wakes once per status interval to send a status update, by a socket
-                    // timeout; pgjdbc's own tracker (pull request 4356) says a timeout that lands partway through a
-                    // backend message can lose the stream's place. The capture twice stalled silently in tests with
-                    // a 1 s interval (one insert never delivered), consistent with that. A long interval makes those
-                    // wake-ups rare; positions are still acknowledged after commits (ACK_INTERVAL_NANOS), and 10 s is
-                    // well inside the server's wal_sender_timeout of 60 s.
+                    // The interval is also the socket timeout pgjdbc sets; pgjdbc's own tracker (pull request 4356)
+                    // says a timeout that lands partway through a backend message can lose the stream's place, and
+                    // the capture twice stalled silently in tests with a 1 s interval when it read with blocking
+                    // read(). A long interval keeps such timeouts rare; positions are still acknowledged after
+                    // commits (ACK_INTERVAL_NANOS), and 10 s is well inside the server's wal_sender_timeout of 60 s.
                     .withStatusInterval(STATUS_INTERVAL_SECONDS, TimeUnit.SECONDS)
                     .start();
-            ChangeCapture capture = new ChangeCapture(replication, stream, types, slot, consumer);
-            capture.thread.start();
-            log.info("change capture streaming publication {} from slot {}", publication, slot);
-            return capture;
+            return new Session(types, replication, stream);
         } catch (SQLException | RuntimeException e) {
             closeQuietly(replication);
             closeQuietly(types);
@@ -123,47 +154,95 @@ public final class ChangeCapture implements AutoCloseable {
     }
 
     private void run() {
+        Session s = first;
+        first = null;
+        while (!closing) {
+            try {
+                if (s == null) {
+                    s = open(false);
+                    if (closing) {
+                        break;
+                    }
+                    state.connected();
+                }
+                stream(s);
+            } catch (Throwable t) {
+                if (closing) {
+                    break;
+                }
+                if (s != null) {
+                    s.close();
+                    s = null;
+                }
+                if (CaptureState.unrecoverable(t)) {
+                    state.failed(t);
+                    break;
+                }
+                try {
+                    state.sleep(state.lost(t));
+                } catch (InterruptedException e) {
+                    break;
+                }
+            }
+        }
+        if (s != null) {
+            s.close();
+        }
+    }
+
+    // Reads until close() or the connection breaks (then throws).
+    private void stream(Session s) throws SQLException {
+        PGReplicationStream stream = s.stream();
+        // A new decoder per connection: the server sends Relation messages again, and a transaction cut in half is
+        // sent again whole.
+        PgOutputDecoder decoder = new PgOutputDecoder(s.types());
         long lastAckNanos = System.nanoTime();
-        try {
-            while (!closing) {
-                // Blocking read(): wakes the moment data arrives (a polling readPending() would add up
-                // to its park time to every change) and sends status updates while idle.
-                ByteBuffer msg = stream.read();
-                long receivedNanos = System.nanoTime();
-                if (msg == null) {
-                    continue;
-                }
-                if (log.isTraceEnabled()) {
-                    log.trace("message '{}' at {}", (char) msg.get(msg.position()), stream.getLastReceiveLSN());
-                }
-                PgOutputDecoder.Committed committed = decoder.decode(heap(msg), receivedNanos);
-                if (committed == null) {
-                    continue;
-                }
+        while (!closing) {
+            // Blocking read(): wakes the moment data arrives (a polling readPending() would add up to its park time to
+            // every change, and pgjdbc's readPending() peeks with a 1 ms socket timeout and an exception per empty
+            // look: 4-7 % of a core while idle, measured) and sends status updates while idle. It answers a keepalive
+            // that asks for a reply only when the read after it returns; a walsender that is shutting down waits for
+            // that reply, so EmbeddedDatabase.stopServer ends the walsenders that hold the stop up.
+            ByteBuffer msg = stream.read();
+            long receivedNanos = System.nanoTime();
+            if (msg == null) {
+                continue;
+            }
+            if (log.isTraceEnabled()) {
+                log.trace("message '{}' at {}", (char) msg.get(msg.position()), stream.getLastReceiveLSN());
+            }
+            PgOutputDecoder.Committed committed = decoder.decode(heap(msg), receivedNanos);
+            if (committed == null) {
+                continue;
+            }
+            if (committed.endLsn() > routedUpTo) {
                 deliver(committed.events());
-                LogSequenceNumber lsn = LogSequenceNumber.valueOf(committed.endLsn());
-                stream.setAppliedLSN(lsn);
-                stream.setFlushedLSN(lsn);
-                if (receivedNanos - lastAckNanos >= ACK_INTERVAL_NANOS) {
-                    stream.forceUpdateStatus();
-                    lastAckNanos = receivedNanos;
-                }
+                routedUpTo = committed.endLsn();
+            } else {
+                // Routed before a reconnect, not acknowledged in time: the subscribers have it already.
+                redeliveriesSkipped.incrementAndGet();
             }
-        } catch (Throwable t) {
-            if (!closing) {
-                failure = t;
-                log.error("change capture from slot {} stopped", slot, t);
+            // Only what has been routed is acknowledged: after a restart the slot resumes right after it.
+            LogSequenceNumber lsn = LogSequenceNumber.valueOf(committed.endLsn());
+            stream.setAppliedLSN(lsn);
+            stream.setFlushedLSN(lsn);
+            if (receivedNanos - lastAckNanos >= ACK_INTERVAL_NANOS) {
+                stream.forceUpdateStatus();
+                lastAckNanos = receivedNanos;
             }
-        } finally {
-            closeQuietly(replication);
-            closeQuietly(types);
         }
     }
 
     private void deliver(List<ChangeEvent> events) {
+        if (!events.isEmpty()) {
+            state.routed(events.get(0).commitTimestamp());
+        }
         for (ChangeEvent event : events) {
             try {
                 consumer.accept(event);
+            } catch (RoutingUnavailable e) {
+                // Not acknowledged: read again after reconnecting.
+                throw e;
             } catch (RuntimeException e) {
                 long n = consumerErrors.incrementAndGet();
                 // Throttled: a consumer that always fails would otherwise log once per change.
@@ -194,9 +273,19 @@ public final class ChangeCapture implements AutoCloseable {
         return consumerErrors.get();
     }
 
-    /** Why capture stopped by itself (connection lost, undecodable message); empty while running or after close. */
+    /** Why capture stopped for good (slot or publication gone, undecodable message); empty while it runs or retries. */
     public Optional<Throwable> failure() {
-        return Optional.ofNullable(failure);
+        return state.failure();
+    }
+
+    /** Connected, reconnects, failure and lag, as the rest of the harness reads them. */
+    public CaptureState state() {
+        return state;
+    }
+
+    /** Transactions sent again after a reconnect that had been routed already, so skipped. */
+    public long redeliveriesSkipped() {
+        return redeliveriesSkipped.get();
     }
 
     public boolean running() {
@@ -207,18 +296,23 @@ public final class ChangeCapture implements AutoCloseable {
         return slot;
     }
 
-    /** Stops streaming; the temporary slot goes with the connection. Waits up to 5 s for the thread. */
+    /** Stops streaming and drops the slot. Waits up to 5 s for the thread. */
     @Override
     public void close() {
         closing = true;
+        Connection c = current;
         try {
             // The capture thread owns the stream and is blocked in read(); the stream is not
             // thread-safe, so instead of closing it here we cut the socket, which ends that read.
-            replication.abort(Runnable::run);
+            if (c != null) {
+                c.abort(Runnable::run);
+            }
         } catch (SQLException e) {
             log.debug("aborting the replication connection failed", e);
         }
         if (Thread.currentThread() != thread) {
+            // Ends a wait between reconnection attempts.
+            thread.interrupt();
             try {
                 thread.join(5_000);
             } catch (InterruptedException e) {
@@ -228,9 +322,13 @@ public final class ChangeCapture implements AutoCloseable {
                 log.warn("change capture thread did not stop within 5 s");
             }
         }
+        if (first != null) {
+            first.close();
+        }
+        Slots.drop(driver, jdbcUrl, normal, slot);
     }
 
-    private static void closeQuietly(AutoCloseable c) {
+    static void closeQuietly(AutoCloseable c) {
         if (c == null) {
             return;
         }

@@ -50,6 +50,8 @@ public final class EmbeddedDatabase implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EmbeddedDatabase.class);
     private static final String HOST = "127.0.0.1";
     private static final int DRIVER_BATCH = 1_000;
+    // How long stopServer lets walsenders finish on their own before it ends them (Postmaster.endWalSendersWhileStopping).
+    private static final long WALSENDER_GRACE_MILLIS = 1_000;
 
     private final EmbeddedPostgres postgres;
     private final int port;
@@ -345,7 +347,12 @@ public final class EmbeddedDatabase implements AutoCloseable {
         }
         // The command line it was started with, for startServer: postmaster.pid goes with the postmaster.
         postmasterOptions = Postmaster.options(dir.data());
-        Postmaster.stop(pgCtl, dir.data(), "fast");
+        Thread walSenders = Postmaster.endWalSendersWhileStopping(postmaster, WALSENDER_GRACE_MILLIS);
+        try {
+            Postmaster.stop(pgCtl, dir.data(), "fast");
+        } finally {
+            walSenders.interrupt();
+        }
     }
 
     /** Starts PostgreSQL again after {@link #stopServer}; returns once it accepts connections. */

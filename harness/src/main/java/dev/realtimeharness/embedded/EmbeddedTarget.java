@@ -1,6 +1,8 @@
 package dev.realtimeharness.embedded;
 
+import dev.realtimeharness.capture.CaptureState;
 import dev.realtimeharness.capture.ChangeCapture;
+import dev.realtimeharness.capture.SlotLagMonitor;
 import dev.realtimeharness.capture.SlotPoller;
 import dev.realtimeharness.scenario.CdcConfig;
 import dev.realtimeharness.standin.StandInConfig;
@@ -10,6 +12,8 @@ import dev.realtimeharness.standin.StandInServer;
 import dev.realtimeharness.scenario.EmbeddedConfig;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,6 +29,7 @@ public final class EmbeddedTarget implements AutoCloseable {
     private final StandInServer server;
     private final ChangeCapture capture;
     private final SlotPoller poller;
+    private final SlotLagMonitor slotLag;
     private final CdcConfig cdc;
     private final String jwtSecret;
     private final String apikey;
@@ -36,6 +41,11 @@ public final class EmbeddedTarget implements AutoCloseable {
         this.capture = capture;
         this.poller = poller;
         this.cdc = cdc;
+        List<CaptureState> states = new ArrayList<>(List.of(capture.state()));
+        if (poller != null) {
+            states.add(poller.state());
+        }
+        this.slotLag = SlotLagMonitor.start(db.jdbcUrl(), db.user(), db.password(), states);
         this.jwtSecret = jwtSecret;
         this.apikey = apikey;
     }
@@ -162,8 +172,17 @@ public final class EmbeddedTarget implements AutoCloseable {
         return cdc;
     }
 
+    /**
+     * The change capture's health, sampled once a second: slot lag (bytes, seconds) and their maxima, reconnections
+     * after losing PostgreSQL, and the failure of a capture that gave up (every later change is then lost).
+     */
+    public SlotLagMonitor slotLag() {
+        return slotLag;
+    }
+
     @Override
     public void close() {
+        slotLag.close();
         log.info("embedded target closing: {} changes captured, {} RLS checks ({} waited for the commit to become "
                 + "visible), {} hidden by RLS, refusals {}", capture.delivered(), server.rlsQueries(),
                 server.rlsCommitWaits(), server.rlsHidden(), server.refusals());

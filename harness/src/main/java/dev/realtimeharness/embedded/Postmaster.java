@@ -87,6 +87,41 @@ final class Postmaster {
         return args;
     }
 
+    /**
+     * Ends (SIGTERM) the walsenders of {@code postmaster} that are still there {@code graceMillis} after this is called,
+     * and keeps doing so every 200 ms until the postmaster has exited or the returned thread is interrupted. At
+     * shutdown a logical walsender waits until its client confirms the last position it was sent, and pgjdbc's
+     * blocking read answers that keepalive only with the next message, which never comes: the stop would wait for
+     * wal_sender_timeout (60 s). Its client then sees the connection end, as it would when a client that answers at
+     * once lets the walsender go.
+     */
+    static Thread endWalSendersWhileStopping(ProcessHandle postmaster, long graceMillis) {
+        Thread t = new Thread(() -> {
+            try {
+                Thread.sleep(graceMillis);
+                while (postmaster.isAlive()) {
+                    postmaster.children().filter(Postmaster::isWalSender).forEach(ProcessHandle::destroy);
+                    Thread.sleep(200);
+                }
+            } catch (InterruptedException e) {
+                // the stop is over
+            }
+        }, "pg-stop-walsenders");
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    private static boolean isWalSender(ProcessHandle p) {
+        try {
+            // PostgreSQL rewrites its children's command lines: "postgres: walsender USER DB HOST(PORT) ...".
+            return Files.readString(Path.of("/proc", Long.toString(p.pid()), "cmdline"), StandardCharsets.UTF_8)
+                    .startsWith("postgres: walsender");
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
     /** {@code pg_ctl stop -m MODE -w}: returns once the postmaster has exited. */
     static void stop(Path pgCtl, Path data, String mode) throws IOException {
         run(List.of(pgCtl.toString(), "-D", data.toString(), "stop", "-m", mode, "-w", "-t",

@@ -19,15 +19,23 @@ import org.HdrHistogram.Histogram;
 public final class TimelineWriter implements Closeable {
 
     public static final String HEADER = "elapsedSeconds,connectionsOpen,channelsJoined,published,delivered,lost,"
-            + "p50Ms,p99Ms,errors,heapUsedBytes,cpuRatio,pgRssBytes";
+            + "p50Ms,p99Ms,errors,heapUsedBytes,cpuRatio,pgRssBytes,slotLagBytes,slotLagSeconds";
 
     /**
-     * One second; {@code NaN} in p50Ms/p99Ms/cpuRatio is written as an empty cell, and so is a negative
-     * {@code pgRssBytes} (no local PostgreSQL to measure: remote target).
+     * One second; {@code NaN} in p50Ms/p99Ms/cpuRatio/slotLagSeconds is written as an empty cell, and so is a
+     * negative {@code pgRssBytes} or {@code slotLagBytes} (no local PostgreSQL or change capture to measure: remote
+     * target; the database cannot be asked right now).
      */
     public record Row(long elapsedSeconds, long connectionsOpen, long channelsJoined, long published,
                       long delivered, long lost, double p50Ms, double p99Ms, long errors, long heapUsedBytes,
-                      double cpuRatio, long pgRssBytes) {
+                      double cpuRatio, long pgRssBytes, long slotLagBytes, double slotLagSeconds) {
+
+        public Row(long elapsedSeconds, long connectionsOpen, long channelsJoined, long published, long delivered,
+                long lost, double p50Ms, double p99Ms, long errors, long heapUsedBytes, double cpuRatio,
+                long pgRssBytes) {
+            this(elapsedSeconds, connectionsOpen, channelsJoined, published, delivered, lost, p50Ms, p99Ms, errors,
+                    heapUsedBytes, cpuRatio, pgRssBytes, -1, Double.NaN);
+        }
 
         public Row(long elapsedSeconds, long connectionsOpen, long channelsJoined, long published, long delivered,
                 long lost, double p50Ms, double p99Ms, long errors, long heapUsedBytes, double cpuRatio) {
@@ -60,9 +68,14 @@ public final class TimelineWriter implements Closeable {
         out.write(row.elapsedSeconds() + "," + row.connectionsOpen() + "," + row.channelsJoined() + ","
                 + row.published() + "," + row.delivered() + "," + row.lost() + "," + decimal(row.p50Ms()) + ","
                 + decimal(row.p99Ms()) + "," + row.errors() + "," + row.heapUsedBytes() + ","
-                + decimal(row.cpuRatio()) + "," + (row.pgRssBytes() < 0 ? "" : Long.toString(row.pgRssBytes())));
+                + decimal(row.cpuRatio()) + "," + count(row.pgRssBytes()) + "," + count(row.slotLagBytes()) + ","
+                + decimal(row.slotLagSeconds()));
         out.write('\n');
         out.flush();
+    }
+
+    private static String count(long value) {
+        return value < 0 ? "" : Long.toString(value);
     }
 
     private static String decimal(double value) {

@@ -107,7 +107,8 @@ public final class Regate {
                 Summary.LatencyStats.of(t.total(Metric.JOIN.tag())),
                 Summary.LatencyStats.of(t.total(Metric.READY.tag())),
                 Summary.LatencyStats.of(t.total(Metric.CONNECT.tag())),
-                s.harness(), s.errors(), s.memory(), s.gate(), s.publisher(), s.windows(), s.stoppedEarly());
+                s.harness(), s.errors(), s.memory(), s.gate(), s.publisher(), s.windows(), s.stoppedEarly(),
+                s.capture());
     }
 
     public static Result evaluate(Path runDir, Map<String, Double> overrides) throws IOException {

@@ -87,6 +87,12 @@ final class ConsoleReport {
             out.printf("memory       harness heap max %d MiB (the embedded stand-in included), PostgreSQL RSS max %d MiB%n",
                     s.memory().harnessHeapMaxBytes() >> 20, s.memory().postgresRssMaxBytes() >> 20);
         }
+        dev.realtimeharness.results.CaptureStats cap = s.capture();
+        if (cap != null) {
+            out.printf("capture      slot lag max %s, %.3f s; %d reconnects after losing PostgreSQL%s%n",
+                    cap.slotLagBytesMax() < 0 ? "unknown" : cap.slotLagBytesMax() + " bytes", cap.slotLagSecondsMax(),
+                    cap.reconnects(), cap.failure() == null ? "" : "; FAILED: " + cap.failure());
+        }
         if (listener != null && listener.presenceStates.sum() + listener.presenceDiffs.sum() > 0) {
             out.printf("presence     %d presence_state and %d presence_diff received%n", listener.presenceStates.sum(),
                     listener.presenceDiffs.sum());

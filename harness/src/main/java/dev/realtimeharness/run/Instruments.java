@@ -1,5 +1,6 @@
 package dev.realtimeharness.run;
 
+import dev.realtimeharness.capture.SlotLagMonitor;
 import dev.realtimeharness.metrics.EventLoopLag;
 import dev.realtimeharness.metrics.HiccupMeter;
 import dev.realtimeharness.metrics.LatencyRecorders;
@@ -68,9 +69,8 @@ final class Instruments {
     }
 
     /** The figures so far, as summary.json has them (without the gate's verdict). */
-    Summary summarize(Scenario s, String runId, Instant startedAt, Instant endedAt, String targetName,
-            boolean localClock) {
-        return new Summary(runId, s.name(), targetName, startedAt.toString(), endedAt.toString(), s.drivers(),
+    Summary summarize(Scenario s, String runId, Instant startedAt, Instant endedAt, RunTarget target) {
+        return new Summary(runId, s.name(), target.name(), startedAt.toString(), endedAt.toString(), s.drivers(),
                 s.channelsPerDriver(), Summary.Connections.from(counters), Summary.Channels.from(counters,
                         (long) s.drivers() * s.channelsPerDriver()),
                 Summary.Messages.from(ledger.counts()),
@@ -81,9 +81,15 @@ final class Instruments {
                 Summary.LatencyStats.of(recorders.cumulative(Metric.CONNECT)),
                 harnessStats(),
                 new Summary.Errors(counters.protocolErrors()),
-                new Summary.Memory(watchdog.maxHeapUsedBytes(), watchdog.heapLimitBytes(), localClock,
+                new Summary.Memory(watchdog.maxHeapUsedBytes(), watchdog.heapLimitBytes(), target.localClock(),
                         pgMemory.maxBytes()),
                 null, new Summary.Publisher(publisherConnections < 0 ? null : publisherConnections,
-                        publishFailures.sum(), Summary.LatencyStats.of(recorders.cumulative(Metric.PUBLISH_LAG))));
+                        publishFailures.sum(), Summary.LatencyStats.of(recorders.cumulative(Metric.PUBLISH_LAG))),
+                null, null, capture(target.capture()));
+    }
+
+    private static dev.realtimeharness.results.CaptureStats capture(SlotLagMonitor c) {
+        return c == null ? null : new dev.realtimeharness.results.CaptureStats(c.bytesMax(), Math.round(c.secondsMax() * 1000) / 1000.0,
+                c.reconnects(), c.failure().orElse(null));
     }
 }

@@ -365,7 +365,7 @@ public final class Measurement implements AutoCloseable {
 
     /** The figures so far, without the verdict. */
     Summary summarize(Instant endedAt) {
-        return in.summarize(scenario, runId, startedAt, endedAt, target.name(), target.localClock());
+        return in.summarize(scenario, runId, startedAt, endedAt, target);
     }
 
     /**

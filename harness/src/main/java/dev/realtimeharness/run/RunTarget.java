@@ -1,5 +1,6 @@
 package dev.realtimeharness.run;
 
+import dev.realtimeharness.capture.SlotLagMonitor;
 import dev.realtimeharness.embedded.EmbeddedTarget;
 import java.net.URI;
 
@@ -26,6 +27,11 @@ interface RunTarget extends AutoCloseable {
 
     /** summary.json's {@code target}: "embedded", or the URL without query. */
     String name();
+
+    /** The embedded target's change capture (slot lag, reconnects, failure); null for a remote target. */
+    default SlotLagMonitor capture() {
+        return null;
+    }
 
     @Override
     void close();
@@ -75,6 +81,11 @@ interface RunTarget extends AutoCloseable {
             @Override
             public String name() {
                 return "embedded";
+            }
+
+            @Override
+            public SlotLagMonitor capture() {
+                return t.slotLag();
             }
 
             @Override

@@ -1,5 +1,6 @@
 package dev.realtimeharness.run;
 
+import dev.realtimeharness.capture.SlotLagMonitor;
 import dev.realtimeharness.metrics.IntervalLogWriter;
 import dev.realtimeharness.metrics.LatencyRecorders;
 import dev.realtimeharness.metrics.LiveMetrics;
@@ -34,6 +35,7 @@ final class RunTicker {
     private final LiveMetrics live;
     private long seconds;
     private boolean stopReported;
+    private boolean captureFailureReported;
 
     /** {@code live} null without {@code --metrics-port}. */
     RunTicker(long runStart, Measurement m, IntervalLogWriter hlog, TimelineWriter timeline, LiveMetrics live) {
@@ -63,6 +65,9 @@ final class RunTicker {
             writes.attempt("latency.hlog", () -> hlog.write(interval));
             ProcessWatchdog.Sample sample = in.watchdog.sample();
             long pgRss = in.pgMemory().sampleBytes();
+            SlotLagMonitor capture = m.target().capture();
+            SlotLagMonitor.Sample lag = capture == null ? null : capture.latest();
+            reportCaptureFailure(capture);
             var h = interval.histogram(Metric.PUB_TO_RECV);
             if (live != null) {
                 live.update(h);
@@ -72,7 +77,7 @@ final class RunTicker {
                     counters.connectionsOpen(), counters.channelsJoined(), c.published(), c.delivered(), c.lost(),
                     TimelineWriter.percentileMillis(h, 50), TimelineWriter.percentileMillis(h, 99),
                     counters.protocolErrors() + in.publishFailures.sum(), sample.heapUsedBytes(), sample.cpuRatio(),
-                    pgRss);
+                    pgRss, lag == null ? -1 : lag.bytes(), lag == null ? Double.NaN : lag.seconds());
             writes.attempt("timeline.csv", () -> timeline.write(row));
             if (progress.due(seconds)) {
                 var cum = recorders.cumulative(Metric.PUB_TO_RECV);
@@ -94,6 +99,20 @@ final class RunTicker {
         } catch (RuntimeException e) {
             log.warn("ticker: {}", e.toString());
         }
+    }
+
+    // Once, loudly: a change capture that gave up loses every later change, which the run would otherwise only show
+    // as loss.
+    private void reportCaptureFailure(SlotLagMonitor capture) {
+        if (capture == null || captureFailureReported) {
+            return;
+        }
+        capture.failure().ifPresent(why -> {
+            captureFailureReported = true;
+            m.progress().finishLine();
+            m.out().printf("change capture FAILED after %d s: %s; changes committed from now on are not delivered%n",
+                    (System.nanoTime() - runStart) / SECOND, why);
+        });
     }
 
     // Each window as it is judged, and once, the check that stopped the run.

@@ -1,6 +1,7 @@
 package dev.realtimeharness.standin;
 
 import dev.realtimeharness.capture.ChangeEvent;
+import dev.realtimeharness.capture.RoutingUnavailable;
 
 import java.math.BigDecimal;
 import java.sql.Connection;
@@ -91,6 +92,11 @@ final class RowSecurity implements AutoCloseable {
             return t;
         } catch (SQLException e) {
             failed("reading the catalog for " + key, e);
+            if (RoutingUnavailable.databaseAway(e)) {
+                resetIfBroken();
+                // Not "hidden": the change is handed over again once the database is back.
+                throw new RoutingUnavailable("reading the catalog for " + key + ": " + e.getMessage(), e);
+            }
             return new Table(schema, name, true, List.of(), null);
         }
     }
@@ -187,43 +193,58 @@ final class RowSecurity implements AutoCloseable {
         return commitWaits.sum();
     }
 
-    // With role null: the lookup as the connection's own role (the table's owner), without claims.
+    // With role null: the lookup as the connection's own role (the table's owner), without claims. A connection that
+    // died with a database restart is replaced once; a database that is away throws RoutingUnavailable.
     private boolean visibleAs(Table table, ChangeEvent e, String role, String claimsJson) {
+        boolean reused = connection != null;
         try {
-            Connection c = connection();
-            try {
-                if (role != null) {
-                    setClaims.setString(1, role);
-                    setClaims.setString(2, claimsJson);
-                    try (ResultSet rs = setClaims.executeQuery()) {
-                        rs.next();
-                    }
-                }
-                PreparedStatement ps = visibleStatements.get(table.visibleSql());
-                if (ps == null) {
-                    ps = c.prepareStatement(table.visibleSql());
-                    visibleStatements.put(table.visibleSql(), ps);
-                }
-                List<String> key = table.primaryKey();
-                for (int i = 0; i < key.size(); i++) {
-                    Object v = e.record().get(key.get(i));
-                    if (v == null) {
-                        return false;
-                    }
-                    ps.setString(i + 1, v instanceof BigDecimal d ? d.toPlainString() : v.toString());
-                }
-                try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next();
-                }
-            } finally {
-                c.rollback();
-            }
+            return checkAs(table, e, role, claimsJson);
         } catch (SQLException ex) {
-            // A role that does not exist, a claims value that is no JSON, a lost connection: not visible.
-            failed("RLS check on " + table.schema() + "." + table.name() + " as " + (role == null ? "owner" : role),
-                    ex);
-            resetIfBroken();
-            return false;
+            if (!RoutingUnavailable.databaseAway(ex)) {
+                // A role that does not exist, a claims value that is no JSON: not visible.
+                failed("RLS check on " + table.schema() + "." + table.name() + " as "
+                        + (role == null ? "owner" : role), ex);
+                resetIfBroken();
+                return false;
+            }
+            close();
+            if (reused) {
+                return visibleAs(table, e, role, claimsJson);
+            }
+            failed("RLS check on " + table.schema() + "." + table.name(), ex);
+            throw new RoutingUnavailable("RLS check on " + table.schema() + "." + table.name() + ": "
+                    + ex.getMessage(), ex);
+        }
+    }
+
+    private boolean checkAs(Table table, ChangeEvent e, String role, String claimsJson) throws SQLException {
+        Connection c = connection();
+        try {
+            if (role != null) {
+                setClaims.setString(1, role);
+                setClaims.setString(2, claimsJson);
+                try (ResultSet rs = setClaims.executeQuery()) {
+                    rs.next();
+                }
+            }
+            PreparedStatement ps = visibleStatements.get(table.visibleSql());
+            if (ps == null) {
+                ps = c.prepareStatement(table.visibleSql());
+                visibleStatements.put(table.visibleSql(), ps);
+            }
+            List<String> key = table.primaryKey();
+            for (int i = 0; i < key.size(); i++) {
+                Object v = e.record().get(key.get(i));
+                if (v == null) {
+                    return false;
+                }
+                ps.setString(i + 1, v instanceof BigDecimal d ? d.toPlainString() : v.toString());
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        } finally {
+            c.rollback();
         }
     }
 

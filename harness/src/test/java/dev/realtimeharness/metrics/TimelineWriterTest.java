@@ -21,7 +21,23 @@ class TimelineWriterTest {
                 180_000_000));
         writer.close();
 
-        assertThat(Files.readAllLines(file).get(1)).isEqualTo("1,10,500,50,2500,0,,,0,64000000,0.250,180000000");
+        assertThat(Files.readAllLines(file).get(1)).isEqualTo("1,10,500,50,2500,0,,,0,64000000,0.250,180000000,,");
+    }
+
+    @Test
+    void writesSlotLagBytesAndSecondsLastAndLeavesUnknownBytesEmpty() throws Exception {
+        Path file = dir.resolve("timeline.csv");
+        TimelineWriter writer = new TimelineWriter(file);
+        writer.write(new TimelineWriter.Row(1, 10, 500, 50, 2_500, 0, Double.NaN, Double.NaN, 0, 64_000_000, 0.25,
+                180_000_000, 4_096, 0.0123));
+        writer.write(new TimelineWriter.Row(2, 10, 500, 50, 2_500, 0, Double.NaN, Double.NaN, 0, 64_000_000, 0.25,
+                180_000_000, -1, 3.5));
+        writer.close();
+
+        assertThat(Files.readAllLines(file)).element(0).asString().endsWith(",pgRssBytes,slotLagBytes,slotLagSeconds");
+        assertThat(Files.readAllLines(file).subList(1, 3)).containsExactly(
+                "1,10,500,50,2500,0,,,0,64000000,0.250,180000000,4096,0.012",
+                "2,10,500,50,2500,0,,,0,64000000,0.250,180000000,,3.500");
     }
 
     @Test
@@ -39,9 +55,9 @@ class TimelineWriterTest {
 
         assertThat(Files.readAllLines(file)).containsExactly(
                 "elapsedSeconds,connectionsOpen,channelsJoined,published,delivered,lost,p50Ms,p99Ms,errors,"
-                        + "heapUsedBytes,cpuRatio,pgRssBytes",
-                "1,10,500,50,2500,0,1.234,1.234,0,64000000,0.250,",
-                "2,10,500,100,2500,0,,,1,65000000,,");
+                        + "heapUsedBytes,cpuRatio,pgRssBytes,slotLagBytes,slotLagSeconds",
+                "1,10,500,50,2500,0,1.234,1.234,0,64000000,0.250,,,",
+                "2,10,500,100,2500,0,,,1,65000000,,,,");
         writer.close();
     }
 }
