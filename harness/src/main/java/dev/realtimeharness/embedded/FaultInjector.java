@@ -209,7 +209,8 @@ public final class FaultInjector implements AutoCloseable {
         }
     }
 
-    // The change capture may not survive a restart (it does not reconnect): say so where the user reads the run.
+    // The change capture reconnects after a restart (persistent slot); one that failed for good says so here, where the
+    // user reads the run.
     private String captureState() {
         String state = state("change capture", capture.running(), capture.failure());
         if (poller != null) {
