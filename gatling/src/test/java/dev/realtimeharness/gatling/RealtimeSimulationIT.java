@@ -41,7 +41,8 @@ class RealtimeSimulationIT {
         assertThat(s.path("memory").path("harnessHeapMaxBytes").asLong()).isPositive();
         assertThat(s.path("memory").path("postgresRssMaxBytes").asLong()).isPositive();
         assertThat(s.path("gate").path("passed").asBoolean()).isTrue();
-        assertThat(Files.readAllLines(dir.resolve("timeline.csv")).get(0)).endsWith(",pgRssBytes");
+        assertThat(Files.readAllLines(dir.resolve("timeline.csv")).get(0)).contains(",pgRssBytes,")
+                .endsWith(",slotLagBytes,slotLagSeconds");
     }
 
     @Test
