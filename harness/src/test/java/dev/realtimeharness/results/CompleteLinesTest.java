@@ -47,7 +47,7 @@ class CompleteLinesTest {
             }
         }).as("the cut line is really unreadable").isNotNull();
         assertThat(HlogTotals.read(hlog).total(Metric.PUB_TO_RECV.tag()).getTotalCount()).isEqualTo(300);
-        assertThat(ReportWriter.readIntervals(hlog).get(Metric.PUB_TO_RECV.tag())).hasSize(3);
+        assertThat(ReportWriter.readLatencySeries(hlog, Metric.PUB_TO_RECV.tag()).xs()).hasSize(3);
     }
 
     @Test

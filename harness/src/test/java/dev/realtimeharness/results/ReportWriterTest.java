@@ -76,4 +76,46 @@ class ReportWriterTest {
         Files.delete(run.resolve("latency.hlog"));
         assertThat(ReportWriter.render(run)).contains("FAILED — smoke");
     }
+
+    /**
+     * A one-hour soak's hlog (3,600 one-second intervals of every tag): the report reads it interval by interval and
+     * keeps only the per-second figures. Keeping every decoded interval (each holds its whole counts array) ran a
+     * 1 GiB heap out of memory on the first real one-hour soak; this heap is 2 GiB, and that hlog needed about 7.
+     */
+    @Test
+    void aOneHourHlogIsReportedSecondBySecondWithoutKeepingItsIntervals(@TempDir Path tmp) throws Exception {
+        Path run = RunFixtures.copy(RunFixtures.PASSED, tmp);
+        long start = 1_764_547_200_000L;
+        try (java.io.PrintStream out = new java.io.PrintStream(
+                java.nio.file.Files.newOutputStream(run.resolve("latency.hlog")))) {
+            org.HdrHistogram.HistogramLogWriter w = new org.HdrHistogram.HistogramLogWriter(out);
+            w.outputLogFormatVersion();
+            w.outputStartTime(start);
+            w.outputLegend();
+            for (int second = 0; second < 3600; second++) {
+                for (dev.realtimeharness.metrics.Metric m : dev.realtimeharness.metrics.Metric.values()) {
+                    org.HdrHistogram.Histogram h = dev.realtimeharness.metrics.LatencyRecorders.newHistogram();
+                    h.setTag(m.tag());
+                    h.setStartTimeStamp(start + second * 1000L);
+                    h.setEndTimeStamp(start + second * 1000L + 1000L);
+                    // pub-to-recv: 1..100 ms in the second, 3,600 ms once in the 1,800th.
+                    for (int v = 1; v <= 100; v++) {
+                        h.recordValue(v * 1000L);
+                    }
+                    if (second == 1800) {
+                        h.recordValue(3_600_000L);
+                    }
+                    w.outputIntervalHistogram(h);
+                }
+            }
+        }
+        ReportWriter.LatencySeries series = ReportWriter.readLatencySeries(run.resolve("latency.hlog"),
+                dev.realtimeharness.metrics.Metric.PUB_TO_RECV.tag());
+        assertThat(series.xs()).hasSize(3600);
+        assertThat(series.xs()[3599]).isEqualTo(3599.0);
+        assertThat(series.p50()[0]).isBetween(49.9, 50.1);
+        assertThat(series.max()[1800]).isBetween(3599.0, 3602.0);
+        assertThat(series.total().getTotalCount()).isEqualTo(3600L * 100 + 1);
+        assertThat(ReportWriter.render(run)).contains("Latency over time");
+    }
 }
