@@ -57,7 +57,6 @@ final class DriverConnection {
     private boolean failureReported;
     private String closeReason;
     private Outbound out;
-    private boolean open;
     private boolean everOpened;
     private long connectStartNanos;
     private int reconnectTries;
@@ -82,7 +81,7 @@ final class DriverConnection {
         this.codec = PhoenixCodec.of(config.vsn());
         this.table = new ChannelTable(spec.channels(), listener);
         this.joiner = new ChannelJoiner(table, loop, joinPacer, config.joinTimeout().toNanos(), spec.tokens(),
-                () -> open && running);
+                () -> isOpen() && running);
         this.heartbeat = new Heartbeat(loop, config.heartbeat().toNanos(), spec.index(), listener,
                 () -> closing(attempt, "heartbeat timeout"));
         this.tokenRefresh = new TokenRefresh(spec.tokens(), clock, loop, () -> running, this::pushToken);
@@ -113,7 +112,7 @@ final class DriverConnection {
     }
 
     boolean isOpen() {
-        return open;
+        return state == AttemptState.OPEN;
     }
 
     void start() {
@@ -181,7 +180,6 @@ final class DriverConnection {
         state = AttemptState.CONNECTING;
         failureReported = false;
         closeReason = null;
-        open = false;
         connectStartNanos = System.nanoTime();
         listener.connectAttempted(spec.index());
         ChannelFuture connecting = opener.open(initializer);
@@ -245,7 +243,6 @@ final class DriverConnection {
         }
         long now = System.nanoTime();
         state = AttemptState.OPEN;
-        open = true;
         boolean reconnect = everOpened;
         everOpened = true;
         reconnectTries = 0;
@@ -261,7 +258,6 @@ final class DriverConnection {
         }
         boolean wasOpen = state == AttemptState.OPEN;
         state = AttemptState.ENDED;
-        open = false;
         heartbeat.stop();
         joiner.cancelAll();
         table.socketClosed();
@@ -290,7 +286,7 @@ final class DriverConnection {
     // realtime-js setAuth: push the new token to every joined channel; the server never replies. Later joins and
     // rejoins carry it in their payload.
     private void pushToken(String token) {
-        if (!open) {
+        if (!isOpen()) {
             return;
         }
         for (ChannelTable.Entry e : table.entries()) {
@@ -309,7 +305,7 @@ final class DriverConnection {
     void sendBroadcasts(List<String> topics, String userEvent, JsonNode payload, BroadcastCallback callback) {
         loop.execute(() -> {
             List<ChannelTable.Entry> joined = new ArrayList<>(topics.size());
-            if (open) {
+            if (isOpen()) {
                 for (String topic : topics) {
                     ChannelTable.Entry e = table.entry(topic);
                     if (e != null && e.phase() == ChannelTable.Phase.JOINED) {
