@@ -9,10 +9,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import org.HdrHistogram.EncodableHistogram;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.HistogramIterationValue;
@@ -215,10 +213,10 @@ public final class ReportWriter {
 
     static LatencySeries readLatencySeries(Path hlog, String tag) throws IOException {
         Histogram total = dev.realtimeharness.metrics.LatencyRecorders.newHistogram();
-        Series xs = new Series();
-        Series p50 = new Series();
-        Series p99 = new Series();
-        Series max = new Series();
+        List<Double> xs = new ArrayList<>();
+        List<Double> p50 = new ArrayList<>();
+        List<Double> p99 = new ArrayList<>();
+        List<Double> max = new ArrayList<>();
         double t0 = Double.NaN;
         if (Files.exists(hlog)) {
             try (InputStream in = CompleteLines.open(hlog)) {
@@ -243,25 +241,8 @@ public final class ReportWriter {
                 throw new IOException(hlog + ": not a readable HdrHistogram log (" + e.getMessage() + ")", e);
             }
         }
-        return new LatencySeries(Double.isNaN(t0) ? 0 : t0, xs.toArray(), p50.toArray(), p99.toArray(),
-                max.toArray(), total);
-    }
-
-    /** A growable array of doubles. */
-    private static final class Series {
-        private double[] values = new double[256];
-        private int size;
-
-        void add(double v) {
-            if (size == values.length) {
-                values = java.util.Arrays.copyOf(values, size * 2);
-            }
-            values[size++] = v;
-        }
-
-        double[] toArray() {
-            return java.util.Arrays.copyOf(values, size);
-        }
+        return new LatencySeries(Double.isNaN(t0) ? 0 : t0, toArray(xs), toArray(p50), toArray(p99), toArray(max),
+                total);
     }
 
     private static long n(Long v) {

@@ -24,11 +24,6 @@ public record MeasurementOptions(String runId, Path resultsRoot, PrintStream out
         loadGenerator = loadGenerator == null ? "harness" : loadGenerator;
     }
 
-    /** The embedded target, results to {@code out}, no live metrics: what a load driven by someone else needs. */
-    public static MeasurementOptions embedded(String runId, Path resultsRoot, PrintStream out, String loadGenerator) {
-        return new MeasurementOptions(runId, resultsRoot, out, out, null, null, null, loadGenerator, null, null, null);
-    }
-
     boolean tlsInsecure() {
         return remote != null && remote.insecure();
     }

@@ -7,7 +7,6 @@ import dev.realtimeharness.results.Summary;
 import dev.realtimeharness.scenario.Scenario;
 import dev.realtimeharness.scenario.ScenarioException;
 import dev.realtimeharness.scenario.ScenarioLoader;
-import io.netty.handler.ssl.SslContext;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.concurrent.CountDownLatch;
@@ -91,13 +90,13 @@ public final class Run {
             err.println("harness: " + e.getMessage());
             return Outcome.BAD_INPUT;
         }
-        return runIn(scenario, options.runId(), target.remote(), target.ssl(), history);
+        return runIn(scenario, options.runId(), target, history);
     }
 
-    private Outcome runIn(Scenario scenario, String runId, RemoteSetup remote, SslContext ssl, RunHistory history) {
+    private Outcome runIn(Scenario scenario, String runId, TargetSetup target, RunHistory history) {
         MeasurementOptions mo = new MeasurementOptions(runId, options.resultsDir(), out, err, options.progress(),
-                options.metricsPort(), options.metricsBind(), "harness", remote, ssl,
-                remote == null ? null : remote.describe(options.remote().allowHosts()));
+                options.metricsPort(), options.metricsBind(), "harness", target.remote(), target.ssl(),
+                target.description());
         Measurement m;
         try {
             m = Measurement.open(scenario, mo);

@@ -116,7 +116,10 @@ public final class TargetSetup {
         return description;
     }
 
-    /** How to open a measurement of this target for a load driven by someone else: results to {@code out}. */
+    /**
+     * How to open a measurement of this target for a load driven by someone else (the Gatling simulation): results
+     * and messages to {@code out}, no live metrics.
+     */
     public MeasurementOptions options(String runId, Path resultsRoot, PrintStream out, String loadGenerator) {
         return new MeasurementOptions(runId, resultsRoot, out, out, null, null, null, loadGenerator, remote, ssl,
                 description);
