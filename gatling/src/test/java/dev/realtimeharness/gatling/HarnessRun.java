@@ -186,9 +186,10 @@ final class HarnessRun {
     }
 
     Duration maxDuration() {
-        // Connect and join time as harness run allows it, the publishing phase, the drain, and a minute's margin.
-        return Measurement.readyTimeout(scenario).plus(scenario.duration()).plus(scenario.drainTimeout())
-                .plusSeconds(60);
+        // Connect and join time as harness run allows it, the warm-up and its drain, the publishing phase, the drain,
+        // and a minute's margin.
+        return Measurement.readyTimeout(scenario).plus(scenario.warmup()).plus(scenario.drainTimeout())
+                .plus(scenario.duration()).plus(scenario.drainTimeout()).plusSeconds(60);
     }
 
 }

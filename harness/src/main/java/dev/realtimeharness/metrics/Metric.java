@@ -14,7 +14,9 @@ public enum Metric {
     /** database commit_timestamp → receive; only when the clocks are known to agree. */
     COMMIT_TO_RECV("commit-to-recv"),
     /** the publisher's send − due time: how far behind the open-model schedule it ran (the harness's own lag). */
-    PUBLISH_LAG("publish-lag");
+    PUBLISH_LAG("publish-lag"),
+    /** receive − due time of the warm-up's unmeasured probes, before t0: shown apart, never in the verdict. */
+    WARMUP("warmup");
 
     private final String tag;
 

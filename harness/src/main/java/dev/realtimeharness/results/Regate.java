@@ -108,7 +108,7 @@ public final class Regate {
                 Summary.LatencyStats.of(t.total(Metric.READY.tag())),
                 Summary.LatencyStats.of(t.total(Metric.CONNECT.tag())),
                 s.harness(), s.errors(), s.memory(), s.gate(), s.publisher(), s.windows(), s.stoppedEarly(),
-                s.capture());
+                s.capture(), s.warmup());
     }
 
     public static Result evaluate(Path runDir, Map<String, Double> overrides) throws IOException {

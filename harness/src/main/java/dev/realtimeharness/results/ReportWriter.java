@@ -117,6 +117,12 @@ public final class ReportWriter {
                     + " late (after being counted lost), " + n(m.unexpected()) + " unexpected, "
                     + n(m.otherChanges()) + " other changes on probe rows");
         }
+        WarmupStats w = s.warmup();
+        if (w != null) {
+            row(h, "warm-up (not in the verdict)", String.format(Locale.ROOT, "%.1f s before t0: ", w.seconds())
+                    + w.published() + " probes, expected " + w.expectedDeliveries() + ", delivered " + w.delivered()
+                    + ", lost " + w.lost());
+        }
         if (s.publisher() != null && s.publisher().connections() != null) {
             row(h, "publisher", s.publisher().connections() + " connections, " + n(s.publisher().failed())
                     + " probes failed to publish");
@@ -141,6 +147,9 @@ public final class ReportWriter {
         if (s.publisher() != null && s.publisher().lag() != null) {
             pct(h, "publisher lag (send − due)", s.publisher().lag());
         }
+        if (w != null) {
+            pct(h, "warm-up (not in the verdict)", w.latency());
+        }
         h.append("</table>");
 
         double t0 = lat.t0();
@@ -150,9 +159,13 @@ public final class ReportWriter {
         double[] max = lat.max();
         h.append("<h2>Latency over time</h2>");
         List<FaultsCsv.Row> faults = FaultsCsv.read(runDir.resolve(FaultsCsv.FILE)); // injected faults, as markers
-        h.append(FaultsSection.mark(new SvgChart("publish-to-receive latency per second", "seconds", "ms")
-                .add("p50", "#1f77b4", xs, p50).add("p99", "#d62728", xs, p99).add("max", "#9467bd", xs, max), faults, t0)
-                .render());
+        SvgChart chart = new SvgChart("publish-to-receive latency per second", "seconds", "ms")
+                .add("p50", "#1f77b4", xs, p50).add("p99", "#d62728", xs, p99).add("max", "#9467bd", xs, max);
+        if (w != null) { // the warm-up's seconds, before the measured ones, apart: not in the verdict
+            LatencySeries warm = readLatencySeries(runDir.resolve("latency.hlog"), Metric.WARMUP.tag());
+            chart.add("warm-up p99 (unmeasured)", "#aaaaaa", warm.xs(), warm.p99());
+        }
+        h.append(FaultsSection.mark(chart, faults, t0).render());
         FaultsSection.append(h, faults);
 
         Histogram total = lat.total();

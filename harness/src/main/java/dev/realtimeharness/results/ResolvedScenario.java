@@ -39,6 +39,7 @@ public final class ResolvedScenario {
                 "joinRate", s.ramp().joinRate().format()));
         m.put("duration", Durations.format(s.duration()));
         m.put("drainTimeout", Durations.format(s.drainTimeout()));
+        m.put("warmup", Durations.format(s.warmup()));
         EmbeddedConfig e = s.target().embedded().resolvedFor(s);
         m.put("target", ordered("embedded", ordered("delay", Durations.format(e.delay()),
                 "jitter", Durations.format(e.jitter()), "dropRatio", e.dropRatio(),

@@ -38,7 +38,8 @@ public record Summary(
         @JsonInclude(JsonInclude.Include.NON_NULL) Publisher publisher,
         @JsonInclude(JsonInclude.Include.NON_NULL) List<Window> windows,
         @JsonInclude(JsonInclude.Include.NON_NULL) StoppedEarly stoppedEarly,
-        @JsonInclude(JsonInclude.Include.NON_NULL) CaptureStats capture) implements Figures {
+        @JsonInclude(JsonInclude.Include.NON_NULL) CaptureStats capture,
+        @JsonInclude(JsonInclude.Include.NON_NULL) WarmupStats warmup) implements Figures {
 
     /** Without windows (a run judged once, at the end). */
     public Summary(String runId, String scenario, String target, String startedAt, String endedAt, int drivers,
@@ -47,7 +48,7 @@ public record Summary(
             HarnessStats harness, Errors errors, Memory memory, Verdict gate, Publisher publisher) {
         this(runId, scenario, target, startedAt, endedAt, drivers, channelsPerDriver, connections, channels, messages,
                 latency, latencyRaw, joinLatency, readyLatency, connectLatency, harness, errors, memory, gate,
-                publisher, null, null, null);
+                publisher, null, null, null, null);
     }
 
     /** Without publisher figures (summaries written before they existed, older callers). */
@@ -71,14 +72,14 @@ public record Summary(
     public Summary withGate(Verdict verdict) {
         return new Summary(runId, scenario, target, startedAt, endedAt, drivers, channelsPerDriver, connections,
                 channels, messages, latency, latencyRaw, joinLatency, readyLatency, connectLatency, harness, errors,
-                memory, verdict, publisher, windows, stoppedEarly, capture);
+                memory, verdict, publisher, windows, stoppedEarly, capture, warmup);
     }
 
     /** With the windows judged so far and, when a check stopped the run, which and when. */
     public Summary withWindows(List<Window> judged, StoppedEarly stopped) {
         return new Summary(runId, scenario, target, startedAt, endedAt, drivers, channelsPerDriver, connections,
                 channels, messages, latency, latencyRaw, joinLatency, readyLatency, connectLatency, harness, errors,
-                memory, gate, publisher, judged, stopped, capture);
+                memory, gate, publisher, judged, stopped, capture, warmup);
     }
 
     /** The windows as the gate counts them: judged, failed, the failed ones described. */

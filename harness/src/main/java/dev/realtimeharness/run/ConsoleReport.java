@@ -53,6 +53,11 @@ final class ConsoleReport {
             out.printf("             %d late (after being counted lost), %d unexpected, %d other changes on probe rows%n",
                     late, unexpected, otherChanges);
         }
+        if (s.warmup() != null) {
+            out.printf("warm-up      %.1f s before t0, not in the verdict: %d probes, expected %d, delivered %d, lost %d%n",
+                    s.warmup().seconds(), s.warmup().published(), s.warmup().expectedDeliveries(),
+                    s.warmup().delivered(), s.warmup().lost());
+        }
         if (publishFailures > 0) {
             out.printf("publish      %d probes failed to publish (their deliveries count as lost)%n", publishFailures);
         }
@@ -65,6 +70,9 @@ final class ConsoleReport {
         if (s.publisher() != null && s.publisher().lag() != null) {
             // The publisher's own lag behind the schedule: a due-time latency includes it.
             row(out, "publish-lag", s.publisher().lag());
+        }
+        if (s.warmup() != null) { // before t0, not in the verdict
+            row(out, "warm-up", s.warmup().latency());
         }
         Summary.HarnessStats h = s.harness();
         out.printf("harness      heap max %d MiB, cpu max %.0f%%, hiccup p99 %.3f ms%s%s%n",
@@ -92,6 +100,11 @@ final class ConsoleReport {
             out.printf("capture      slot lag max %s, %.3f s; %d reconnects after losing PostgreSQL%s%n",
                     cap.slotLagBytesMax() < 0 ? "unknown" : cap.slotLagBytesMax() + " bytes", cap.slotLagSecondsMax(),
                     cap.reconnects(), cap.failure() == null ? "" : "; FAILED: " + cap.failure());
+        }
+        if (listener != null && listener.foreignProbes.sum() > 0) {
+            // Rows or broadcasts of another run (or another tool) on the same table and topics: not this run's.
+            out.printf("foreign      %d probes of other runs received (ignored; another load on the same target?)%n",
+                    listener.foreignProbes.sum());
         }
         if (listener != null && listener.presenceStates.sum() + listener.presenceDiffs.sum() > 0) {
             out.printf("presence     %d presence_state and %d presence_diff received%n", listener.presenceStates.sum(),

@@ -24,6 +24,7 @@ final class Instruments {
     final RunCounters counters = new RunCounters();
     final ProbeLedger ledger;
     final ReadyBoard board;
+    final WarmUp warmUp;
     final HiccupMeter hiccups = new HiccupMeter();
     final EventLoopLag loopLag = new EventLoopLag();
     final ProcessWatchdog watchdog = new ProcessWatchdog(hiccups, loopLag);
@@ -34,9 +35,10 @@ final class Instruments {
 
     final ResultWrites writes;
 
-    Instruments(Scenario scenario, java.io.PrintStream err) {
+    Instruments(Scenario scenario, String runId, java.io.PrintStream err) {
         this.writes = new ResultWrites(err);
         this.ledger = new ProbeLedger(scenario.drivers() * scenario.channelsPerDriver());
+        this.warmUp = new WarmUp(runId, scenario.drivers() * scenario.channelsPerDriver(), recorders);
         this.board = new ReadyBoard(scenario.drivers(), scenario.channelsPerDriver());
     }
 
@@ -85,7 +87,7 @@ final class Instruments {
                         pgMemory.maxBytes()),
                 null, new Summary.Publisher(publisherConnections < 0 ? null : publisherConnections,
                         publishFailures.sum(), Summary.LatencyStats.of(recorders.cumulative(Metric.PUBLISH_LAG))),
-                null, null, capture(target.capture()));
+                null, null, capture(target.capture()), warmUp.stats());
     }
 
     private static dev.realtimeharness.results.CaptureStats capture(SlotLagMonitor c) {

@@ -107,7 +107,7 @@ public final class Measurement implements AutoCloseable {
             throw new OpenFailed(Outcome.BAD_INPUT, "cannot create the results directory: " + e.getMessage(), e);
         }
         this.runLog = RunLog.attach(dir.file("harness.log"));
-        this.in = new Instruments(scenario, options.err());
+        this.in = new Instruments(scenario, runId, options.err());
         RunTarget opened = null;
         LiveMetrics liveMetrics = null;
         try {
@@ -122,7 +122,7 @@ public final class Measurement implements AutoCloseable {
             this.files = new ResultFiles(dir, scenario, startedAt, options, in.writes);
             files.writeRunInfo(null);
             this.listener = new RunListener(runId, in.ledger, in.recorders, in.counters, in.board,
-                    target.localClock());
+                    target.localClock(), in.warmUp);
             this.fleetConfig = new FleetConfig(target.wsUrl(), target.apikey(), Vsn.parse(scenario.protocol().vsn()),
                     scenario.protocol().heartbeat(), scenario.ramp().connectRate().perSecond(),
                     scenario.ramp().joinRate().perSecond(), Duration.ofSeconds(10), scenario.publish().probeColumn(),
@@ -235,8 +235,7 @@ public final class Measurement implements AutoCloseable {
         return target;
     }
 
-    /** The TLS context for a wss:// target, null otherwise. */
-    io.netty.handler.ssl.SslContext ssl() {
+    io.netty.handler.ssl.SslContext ssl() { // for a wss:// target, null otherwise
         return options.ssl();
     }
 
@@ -333,6 +332,7 @@ public final class Measurement implements AutoCloseable {
                         scenario.publish().connections() == null ? " (sized from the rate and the round trip)" : "");
             }
             BooleanSupplier broken = () -> stop.getAsBoolean() || in.writes.failed(); // results unwritable: stop
+            phase.afterWarmUp(in.warmUp.run(scenario, publisher, expectations, broken, out)); // t0 after it
             watch.publishingStarts(in.ledger, System.nanoTime());
             faults.start(System.nanoTime());
             phase.publish(publisher, () -> broken.getAsBoolean() || watch.stopping()); // an early stop still drains

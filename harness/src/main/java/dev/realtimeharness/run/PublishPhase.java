@@ -29,7 +29,7 @@ final class PublishPhase {
     private final Expectations expectations;
     private final LongAdder publishFailures;
     private final LatencyRecorders recorders;
-    private final long endNanos;
+    private long endNanos;
     private final AtomicLong lastSendNanos = new AtomicLong(System.nanoTime());
     private PublishLoop loop;
 
@@ -48,6 +48,11 @@ final class PublishPhase {
     static PublishPhase begin(Scenario scenario, String runId, ProbeLedger ledger, Expectations expectations,
             LongAdder publishFailures, LatencyRecorders recorders) {
         return new PublishPhase(scenario, runId, ledger, expectations, publishFailures, recorders);
+    }
+
+    /** The warm-up took {@code nanos} of the duration's clock: the measured publishing still lasts the duration. */
+    void afterWarmUp(long nanos) {
+        endNanos += nanos;
     }
 
     /** Publishes on its own thread until the schedule ends or {@code interrupted}; returns when it has stopped. */

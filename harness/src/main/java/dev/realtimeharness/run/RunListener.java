@@ -25,6 +25,7 @@ final class RunListener implements ClientListener {
     private final RunCounters counters;
     private final ReadyBoard board;
     private final boolean commitClockIsLocal;
+    private final WarmUp warmUp;
     private final Throttle protocolLog = new Throttle(1_000_000_000L);
     private final Throttle connectLog = new Throttle(1_000_000_000L);
     final LongAdder foreignProbes = new LongAdder();
@@ -34,13 +35,14 @@ final class RunListener implements ClientListener {
     final ConcurrentHashMap<String, LongAdder> connectFailures = new ConcurrentHashMap<>();
 
     RunListener(String runId, ProbeLedger ledger, LatencyRecorders recorders, RunCounters counters, ReadyBoard board,
-            boolean commitClockIsLocal) {
+            boolean commitClockIsLocal, WarmUp warmUp) {
         this.runId = runId;
         this.ledger = ledger;
         this.recorders = recorders;
         this.counters = counters;
         this.board = board;
         this.commitClockIsLocal = commitClockIsLocal;
+        this.warmUp = warmUp;
     }
 
     @Override
@@ -122,7 +124,9 @@ final class RunListener implements ClientListener {
     public void otherChangeReceived(int subscription, String probe, String changeType) {
         // Only this run's probe rows: another run's rows are foreign, whatever the change.
         if (Probe.parseSeq(runId, probe) < 0) {
-            foreignProbes.increment();
+            if (warmUp == null || !warmUp.isWarmUpProbe(probe)) {
+                foreignProbes.increment();
+            }
             return;
         }
         ledger.recordOtherChange();
@@ -132,7 +136,10 @@ final class RunListener implements ClientListener {
     public void probeReceived(int subscription, String probe, long recvNanos, String commitTimestamp) {
         long seq = Probe.parseSeq(runId, probe);
         if (seq < 0) {
-            foreignProbes.increment();
+            // A warm-up probe is recorded by the warm-up alone; anything else is another run's.
+            if (warmUp == null || !warmUp.received(probe, subscription, recvNanos)) {
+                foreignProbes.increment();
+            }
             return;
         }
         ProbeLedger.Delivery d = ledger.recordDelivery(seq, subscription, recvNanos);

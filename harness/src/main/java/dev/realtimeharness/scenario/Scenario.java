@@ -18,10 +18,12 @@ import java.util.Objects;
 public record Scenario(String name, String description, int drivers, int channelsPerDriver,
         ProtocolConfig protocol, ChannelConfig channel, PublishConfig publish, RampConfig ramp,
         Duration duration, Duration drainTimeout, TargetConfig target, Map<String, Double> gate,
-        Path source, List<String> allowedHosts, TargetLimits targetLimits, GatePolicy gatePolicy) {
+        Path source, List<String> allowedHosts, TargetLimits targetLimits, GatePolicy gatePolicy, Duration warmup) {
 
     public static final Duration DEFAULT_DURATION = Duration.ofSeconds(60);
     public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(5);
+    /** Unmeasured probes before t0, through the same paths, so that the JIT, pools and the target are hot. */
+    public static final Duration DEFAULT_WARMUP = Duration.ofSeconds(10);
 
     public Scenario {
         Objects.requireNonNull(name, "name");
@@ -37,6 +39,7 @@ public record Scenario(String name, String description, int drivers, int channel
         allowedHosts = allowedHosts == null ? List.of() : List.copyOf(allowedHosts);
         targetLimits = targetLimits == null ? TargetLimits.supabaseDefaults() : targetLimits;
         gatePolicy = gatePolicy == null ? GatePolicy.none() : gatePolicy;
+        warmup = warmup == null ? DEFAULT_WARMUP : warmup;
     }
 
     /** Without allowed hosts and with Supabase's default limits. */
@@ -44,7 +47,7 @@ public record Scenario(String name, String description, int drivers, int channel
             ChannelConfig channel, PublishConfig publish, RampConfig ramp, Duration duration, Duration drainTimeout,
             TargetConfig target, Map<String, Double> gate, Path source) {
         this(name, description, drivers, channelsPerDriver, protocol, channel, publish, ramp, duration, drainTimeout,
-                target, gate, source, List.of(), TargetLimits.supabaseDefaults(), GatePolicy.none());
+                target, gate, source, List.of(), TargetLimits.supabaseDefaults(), GatePolicy.none(), DEFAULT_WARMUP);
     }
 
     /** Channels in the whole run: drivers × channelsPerDriver. */
@@ -58,6 +61,6 @@ public record Scenario(String name, String description, int drivers, int channel
             throw new IllegalArgumentException("duration must be positive, got " + newDuration);
         }
         return new Scenario(name, description, drivers, channelsPerDriver, protocol, channel, publish, ramp,
-                newDuration, drainTimeout, target, gate, source, allowedHosts, targetLimits, gatePolicy);
+                newDuration, drainTimeout, target, gate, source, allowedHosts, targetLimits, gatePolicy, warmup);
     }
 }

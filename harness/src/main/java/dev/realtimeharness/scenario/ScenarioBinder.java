@@ -20,8 +20,8 @@ import java.util.regex.Pattern;
 final class ScenarioBinder {
 
     static final List<String> TOP_KEYS = List.of("name", "description", "drivers", "channelsPerDriver",
-            "protocol", "channel", "publish", "ramp", "duration", "drainTimeout", "target", "gate", "allowedHosts",
-            "targetLimits");
+            "protocol", "channel", "publish", "ramp", "duration", "drainTimeout", "warmup", "target", "gate",
+            "allowedHosts", "targetLimits");
     static final List<String> PROTOCOL_KEYS = List.of("vsn", "heartbeat");
     static final List<String> CHANNEL_KEYS = List.of("topic", "postgresChanges", "broadcast", "presence", "private");
     static final List<String> CHANGE_KEYS = List.of("event", "schema", "table", "filter");
@@ -94,12 +94,13 @@ final class ScenarioBinder {
         // 0 would count every delivery lost the moment its probe is sent.
         Duration drainTimeout = fields.duration(at, root, "drainTimeout", Scenario.DEFAULT_DRAIN_TIMEOUT, false);
         TargetConfig target = target(path(at, "target"), child(root, "target"), duration);
+        Duration warmup = fields.duration(at, root, "warmup", Scenario.DEFAULT_WARMUP, true); // 0: no warm-up
         Map<String, Double> gate = gate(path(at, "gate"), child(root, "gate"));
         GatePolicy gatePolicy = new GatePolicyBinder(origins, fields).bind(path(at, "gate"), child(root, "gate"), gate);
         List<String> allowedHosts = hosts(path(at, "allowedHosts"), child(root, "allowedHosts"));
         TargetLimits targetLimits = limits(path(at, "targetLimits"), child(root, "targetLimits"));
         return new Scenario(name, description, drivers, channelsPerDriver, protocol, channel, publish, ramp,
-                duration, drainTimeout, target, gate, origins.file(), allowedHosts, targetLimits, gatePolicy);
+                duration, drainTimeout, target, gate, origins.file(), allowedHosts, targetLimits, gatePolicy, warmup);
     }
 
     private ProtocolConfig protocol(List<String> at, JsonNode node) throws ScenarioException {

@@ -11,7 +11,7 @@ class LatencyRecordersTest {
     void metricTagsAreTheContractNames() {
         assertThat(Metric.values()).extracting(Metric::tag).containsExactly(
                 "pub-to-recv", "pub-to-recv-raw", "connect", "join", "ready", "heartbeat-rtt", "commit-to-recv",
-                "publish-lag");
+                "publish-lag", "warmup");
     }
 
     @Test

@@ -14,7 +14,7 @@ class RunListenerChannelsTest {
     final ProbeLedger ledger = new ProbeLedger(4);
     final RunCounters counters = new RunCounters();
     final ReadyBoard board = new ReadyBoard(2, 2);
-    final RunListener listener = new RunListener("run", ledger, new LatencyRecorders(), counters, board, false);
+    final RunListener listener = new RunListener("run", ledger, new LatencyRecorders(), counters, board, false, null);
 
     @Test
     void subscriptionReadyAgainAfterARejoinCountsOnceAsReadyAndOnceAsRejoined() {
@@ -85,5 +85,26 @@ class RunListenerChannelsTest {
         assertThat(ledger.otherChanges()).isEqualTo(1);
         assertThat(ledger.duplicated()).isZero();
         assertThat(listener.foreignProbes.sum()).isEqualTo(1);
+    }
+
+    @Test
+    void warmUpProbesGoToTheWarmUpAloneAndOtherRunsProbesAreForeign() {
+        LatencyRecorders recorders = new LatencyRecorders();
+        WarmUp warmUp = new WarmUp("run", 4, recorders);
+        RunListener l = new RunListener("run", ledger, recorders, counters, board, false, warmUp);
+        ledger.register(0, 0, new int[] {0});
+
+        l.probeReceived(0, "run-warmup:7", 1_000_000, null); // not registered by the warm-up: still not foreign
+        l.probeReceived(0, "other-run:3", 1_000_000, null);
+        l.probeReceived(0, "run-warmupx:3", 1_000_000, null);
+        l.probeReceived(0, "run:0", 2_000_000, null);
+
+        assertThat(l.foreignProbes.sum()).isEqualTo(2);
+        assertThat(ledger.delivered()).isEqualTo(1);
+        assertThat(ledger.unexpected()).isZero();
+        var interval = recorders.snapshot();
+        assertThat(interval.histogram(dev.realtimeharness.metrics.Metric.PUB_TO_RECV).getTotalCount()).isEqualTo(1);
+        assertThat(interval.histogram(dev.realtimeharness.metrics.Metric.WARMUP).getTotalCount())
+                .as("an unregistered warm-up id is not a delivery").isZero();
     }
 }

@@ -106,6 +106,7 @@ class ScenarioLoaderTest {
         assertThat(s.ramp()).isEqualTo(RampConfig.defaults());
         assertThat(s.duration()).isEqualTo(Duration.ofSeconds(60));
         assertThat(s.drainTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(s.warmup()).as("warm-up by default").isEqualTo(Duration.ofSeconds(10));
         assertThat(s.target()).isEqualTo(TargetConfig.defaults());
         // No gate section: the default gate, never "no checks" by omission.
         assertThat(s.gate()).containsExactly(entry("messages.lost", 0.0), entry("connections.successRatio", 0.99),
@@ -148,6 +149,16 @@ class ScenarioLoaderTest {
                 .isEqualTo(12);
         ScenarioException e = error(MINIMAL.replace("  rate: 10/s\n", "  rate: 10/s\n  connections: 0\n"));
         assertThat(e.getMessage()).contains("publish.connections");
+    }
+
+    @Test
+    void warmupTakesADurationAndZeroSwitchesItOff() throws Exception {
+        assertThat(ScenarioLoader.load(write(MINIMAL + "warmup: 2.5s\n"), List.of()).warmup())
+                .isEqualTo(Duration.ofMillis(2500));
+        assertThat(ScenarioLoader.load(write(MINIMAL + "warmup: 0\n"), List.of()).warmup()).isZero();
+        assertThat(ScenarioLoader.load(write(MINIMAL + "warmup: 30s\n"), List.of("warmup=0s")).warmup()).isZero();
+        ScenarioException e = error(MINIMAL + "warmup: soon\n");
+        assertThat(e.getMessage()).contains("warmup").contains("not a duration");
     }
 
     @Test
@@ -307,7 +318,7 @@ class ScenarioLoaderTest {
         assertThat(e.line()).isEqualTo(7);
         assertThat(e.field()).isEqualTo("drviers");
         assertThat(e.getMessage()).isEqualTo(e.file() + ":7: field 'drviers': unknown key (allowed: name, description, "
-                + "drivers, channelsPerDriver, protocol, channel, publish, ramp, duration, drainTimeout, target, gate, allowedHosts, targetLimits)");
+                + "drivers, channelsPerDriver, protocol, channel, publish, ramp, duration, drainTimeout, warmup, target, gate, allowedHosts, targetLimits)");
     }
 
     @Test
