@@ -73,7 +73,8 @@ class MergeTest {
         assertThat(written.path("shards").get(1).path("passed").asBoolean()).isTrue();
         assertThat(written.has("incomplete")).isFalse();
         // A complete run directory: gate, report and compare read it like any other.
-        assertThat(r.directory().resolve("report.html")).exists();
+        assertThat(Files.readString(r.directory().resolve("report.html"))).contains("id=\"shards\"")
+                .contains(tmp.resolve("shard-1").toAbsolutePath().toString());
         assertThat(r.directory().resolve("junit.xml")).exists();
         assertThat(Regate.unfinished(r.directory())).isEmpty();
         Regate.Result again = Regate.evaluate(r.directory(), java.util.Map.of());
@@ -134,6 +135,17 @@ class MergeTest {
 
         assertThatThrownBy(() -> Merge.merge(List.of(RunFixtures.dir(RunFixtures.PASSED)), tmp.resolve("m6"), false))
                 .isInstanceOf(Merge.Refused.class).hasMessageContaining("only the shards of a run made with --shard");
+    }
+
+    @Test
+    void aWindowedGateIsJudgedOverTheWholeMergedRunByMergeAndByGateAlike() throws Exception {
+        for (int k = 0; k < 3; k++) {
+            edit(tmp.resolve("shard-" + k + "/run.json"), o -> ((ObjectNode) o.path("scenario").path("gate"))
+                    .put("window", "1m").put("maxFailedWindows", 0));
+        }
+        Merge.Result r = Merge.merge(dirs(0, 1, 2), tmp.resolve("merged"), false);
+        assertThat(r.verdict().checks()).extracting(c -> c.name()).doesNotContain("windows.failed");
+        assertThat(Regate.evaluate(r.directory(), java.util.Map.of()).verdict()).isEqualTo(r.verdict());
     }
 
     @Test
