@@ -1,6 +1,7 @@
 package dev.realtimeharness.results;
 
 import dev.realtimeharness.metrics.Metric;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,10 +27,12 @@ final class SummaryMerge {
         Summary first = shards.get(0);
         int drivers = shards.stream().mapToInt(Summary::drivers).sum();
         long subscriptions = (long) drivers * first.channelsPerDriver();
-        String startedAt = shards.stream().map(Summary::startedAt).filter(s -> s != null).min(String::compareTo)
-                .orElse(null);
+        // As instants: ISO strings with and without fractions of a second do not sort as text.
+        String startedAt = shards.stream().map(Summary::startedAt).filter(s -> s != null).map(Instant::parse)
+                .min(Instant::compareTo).map(Instant::toString).orElse(null);
         String endedAt = shards.stream().map(Summary::endedAt).anyMatch(s -> s == null) ? null
-                : shards.stream().map(Summary::endedAt).max(String::compareTo).orElse(null);
+                : shards.stream().map(Summary::endedAt).map(Instant::parse).max(Instant::compareTo)
+                        .map(Instant::toString).orElse(null);
         Summary.Connections connections = Summary.Connections.of(sum(shards, s -> s.connections().attempted()),
                 sum(shards, s -> s.connections().succeeded()), sum(shards, s -> s.connections().failed()),
                 sum(shards, s -> s.connections().reconnects()));

@@ -149,6 +149,14 @@ class MergeTest {
     }
 
     @Test
+    void theMergedRunStartsWithItsEarliestShardAsAnInstantNotAsText() throws Exception {
+        // "…:18Z" is earlier than "…:18.359Z" but sorts after it as text.
+        edit(tmp.resolve("shard-2/summary.json"), o -> o.put("startedAt", "2026-12-01T07:30:18Z"));
+        Merge.Result r = Merge.merge(dirs(0, 1, 2), tmp.resolve("merged"), false);
+        assertThat(r.summary().startedAt()).isEqualTo("2026-12-01T07:30:18Z");
+    }
+
+    @Test
     void anUnfinishedShardIsRefused() throws Exception {
         edit(tmp.resolve("shard-2/run.json"), o -> o.putNull("endedAt"));
         assertThatThrownBy(() -> Merge.merge(dirs(0, 1, 2), tmp.resolve("m"), false))
