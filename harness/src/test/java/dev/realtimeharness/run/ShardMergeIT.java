@@ -43,6 +43,8 @@ class ShardMergeIT {
     @TempDir
     Path results;
 
+    private Instant startAt;
+
     @Test
     void threeShardsMergeIntoTheUnshardedCountsWithTheUnionsPercentiles() throws Exception {
         try (HarnessTargetProcess target = HarnessTargetProcess.start(6)) {
@@ -56,17 +58,18 @@ class ShardMergeIT {
             assertThat(wholeExit).as(whole.output()).isIn(ExitCodes.PASSED, ExitCodes.GATE_FAILED);
 
             // Three processes started one after another, publishing from one wall-clock second.
-            String startAt = Instant.now().plusSeconds(25).truncatedTo(ChronoUnit.SECONDS).toString();
+            startAt = Instant.now().plusSeconds(40).truncatedTo(ChronoUnit.SECONDS);
             List<JarRun> shards = new ArrayList<>();
             try {
                 for (int k = 0; k < 3; k++) {
                     shards.add(JarRun.start(args(remote, "--run-id", "sharded", "--shard", k + "/3",
-                            "--start-at", startAt)));
+                            "--start-at", startAt.toString())));
                 }
                 for (JarRun s : shards) {
                     // A shard's own gate is informational: 0 even when one of its checks failed.
                     assertThat(s.waitFor(180)).as(s.output()).isEqualTo(ExitCodes.PASSED);
-                    assertThat(s.output()).contains("verdict is informational").contains("publishing starts in");
+                    // Held until the start (or told that it passed, on a machine too loaded to be ready by then).
+                    assertThat(s.output()).contains("verdict is informational").contains("--start-at " + startAt + ":");
                 }
             } finally {
                 shards.forEach(JarRun::close);
@@ -99,17 +102,23 @@ class ShardMergeIT {
 
         // The percentiles of the union of every sample of the three shards, by HdrHistogram itself.
         Histogram union = LatencyRecorders.newHistogram();
+        long firstDelivery = Long.MAX_VALUE;
         for (Path d : dirs) {
             try (InputStream in = Files.newInputStream(d.resolve("latency.hlog"))) {
                 HistogramLogReader reader = new HistogramLogReader(in);
                 for (EncodableHistogram h; (h = reader.nextIntervalHistogram()) != null;) {
                     if (Metric.PUB_TO_RECV.tag().equals(h.getTag())) {
                         union.add((Histogram) h);
+                        if (((Histogram) h).getTotalCount() > 0) {
+                            firstDelivery = Math.min(firstDelivery, h.getEndTimeStamp());
+                        }
                     }
                 }
             }
         }
         Summary.LatencyStats expected = Summary.LatencyStats.of(union);
+        assertThat(firstDelivery).as("no shard published before --start-at").isGreaterThanOrEqualTo(
+                startAt.toEpochMilli());
         assertThat(union.getTotalCount()).isEqualTo(m.at("/messages/delivered").asLong());
         assertThat(m.at("/latency/p99").asDouble()).isEqualTo(expected.p99());
         assertThat(m.at("/latency/p999").asDouble()).isEqualTo(expected.p999());
