@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 @Command(name = "harness", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Load-testing and latency gate for Supabase Realtime.",
         subcommands = {RunCommand.class, TargetCommand.class, ValidateCommand.class, GateCommand.class,
-            CompareCommand.class, ReportCommand.class, HistoryCommand.class},
+            CompareCommand.class, ReportCommand.class, HistoryCommand.class, MergeCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:the run finished and every gate check passed",
@@ -99,7 +99,7 @@ public final class Main implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: run, target,"
-                + " validate, gate, compare, report or history");
+                + " validate, gate, compare, report, history or merge");
     }
 
     static final class Version implements CommandLine.IVersionProvider {

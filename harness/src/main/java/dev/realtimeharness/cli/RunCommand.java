@@ -3,6 +3,9 @@ package dev.realtimeharness.cli;
 import dev.realtimeharness.run.RemoteOptions;
 import dev.realtimeharness.run.Run;
 import dev.realtimeharness.run.RunOptions;
+import dev.realtimeharness.run.ShardRun;
+import dev.realtimeharness.scenario.Shard;
+import java.time.Instant;
 import dev.realtimeharness.scenario.Durations;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -86,8 +89,20 @@ final class RunCommand implements Callable<Integer> {
     Path resultsDir;
 
     @Option(names = "--run-id", paramLabel = "ID", description = "the run directory's name "
-            + "(default: <UTC yyyyMMdd-HHmmss>-<scenario name>)")
+            + "(default: <UTC yyyyMMdd-HHmmss>-<scenario name>); with --shard, the id every shard of the run shares")
     String runId;
+
+    @Option(names = "--shard", paramLabel = "K/N|auto/N",
+            description = "run shard K (from 0) of N: drivers K, K+N, K+2N, ... and their probes at their share of the"
+                    + " rate, into RESULTS/RUN_ID/shard-K/ (needs --run-id or --start-at for the shared run id);"
+                    + " auto/N takes K from env JOB_COMPLETION_INDEX (a Kubernetes Indexed Job). The shard's own"
+                    + " gate is informational (exit 0 unless it could not run); harness merge gives the verdict")
+    String shard;
+
+    @Option(names = "--start-at", paramLabel = "TIME",
+            description = "hold the start of publishing until TIME, an ISO instant (2026-12-02T14:00:00Z) or a UTC"
+                    + " time of day (14:00:00), so that shards started apart publish in the same window")
+    String startAt;
 
     @Option(names = "--metrics-port", paramLabel = "P",
             description = "serve Prometheus metrics of the run at http://BIND:P/metrics while it runs (0: a free port,"
@@ -116,6 +131,25 @@ final class RunCommand implements Callable<Integer> {
                 return ExitCodes.BAD_INPUT;
             }
         }
+        ShardRun.Spec shardSpec = null;
+        if (shard != null) {
+            try {
+                int[] kn = Shard.parse(shard, System.getenv("JOB_COMPLETION_INDEX"));
+                shardSpec = new ShardRun.Spec(kn[0], kn[1]);
+            } catch (IllegalArgumentException e) {
+                main.err().println("harness: --shard " + shard + ": " + e.getMessage());
+                return ExitCodes.BAD_INPUT;
+            }
+        }
+        Instant start = null;
+        if (startAt != null) {
+            try {
+                start = ShardRun.parseStartAt(startAt, Instant.now());
+            } catch (IllegalArgumentException e) {
+                main.err().println("harness: --start-at " + startAt + ": " + e.getMessage());
+                return ExitCodes.BAD_INPUT;
+            }
+        }
         Duration lifetime = null;
         if (metricsPort != null && (metricsPort < 0 || metricsPort > 65535)) {
             main.err().println("harness: --metrics-port " + metricsPort + ": expected a port from 0 to 65535");
@@ -136,7 +170,7 @@ final class RunCommand implements Callable<Integer> {
                 orEnv(dbUrl, remote, "DATABASE_URL"), orEnv(jwtSecret, remote, "SUPABASE_JWT_SECRET"), tokens,
                 allowHosts, caCert, insecure, lifetime);
         Run run = new Run(new RunOptions(scenario, sets, d, resultsDir, runId, target, r, acceptLimits, metricsPort,
-                metricsBind, historyDb, null), main.out(), main.err());
+                metricsBind, historyDb, null).withShard(shardSpec, start), main.out(), main.err());
         Thread hook = new Thread(() -> {
             // SIGINT/SIGTERM: stop the run, let it write its partial results and close the target, then leave with
             // the contract's exit code 4 (the JVM would otherwise exit 130/143).

@@ -29,18 +29,19 @@ public final class DriverSpecs {
                 : new ObjectMapper().valueToTree(s.channel().presence().track());
         List<DriverSpec> specs = new ArrayList<>(s.drivers());
         for (int d = 0; d < s.drivers(); d++) {
-            TokenProvider provider = tokens == null ? null : tokens.apply(d);
+            int g = s.globalDriver(d); // a shard's driver d is the whole run's driver g: its id, topics, rows
+            TokenProvider provider = tokens == null ? null : tokens.apply(g);
             String token = provider == null ? accessToken : provider.current();
             List<ChannelSpec> channels = new ArrayList<>(s.channelsPerDriver());
             for (int c = 0; c < s.channelsPerDriver(); c++) {
                 List<JoinConfig.PostgresChangeFilter> filters = new ArrayList<>();
                 for (PostgresChangeSpec pc : s.channel().postgresChanges()) {
                     filters.add(new JoinConfig.PostgresChangeFilter(pc.event(), pc.schema(), pc.table(),
-                            pc.filter() == null ? null : pc.filter(d, c)));
+                            pc.filter() == null ? null : pc.filter(g, c)));
                 }
                 JoinConfig join = new JoinConfig(s.channel().broadcast().ack(), s.channel().broadcast().self(), "",
                         s.channel().presence().enabled(), filters, s.channel().isPrivate(), token);
-                channels.add(new ChannelSpec(d * s.channelsPerDriver() + c, Messages.topic(s.channel().topic(d, c)),
+                channels.add(new ChannelSpec(d * s.channelsPerDriver() + c, Messages.topic(s.channel().topic(g, c)),
                         join, track));
             }
             specs.add(new DriverSpec(d, channels, provider));

@@ -20,10 +20,11 @@ public final class PostgresPublisher extends JdbcPublisher {
     private final String sql;
     private final List<String> parameters;
     private final IntFunction<UUID> driverIds;
+    private final java.util.function.IntUnaryOperator driverIndexes;
 
     public PostgresPublisher(JdbcSettings jdbc, String table, String probeColumn, IntFunction<UUID> driverIds)
             throws SQLException {
-        this(jdbc, defaultInsert(table, probeColumn), driverIds);
+        this(jdbc, defaultInsert(table, probeColumn), driverIds, d -> d);
     }
 
     /**
@@ -33,10 +34,17 @@ public final class PostgresPublisher extends JdbcPublisher {
      */
     public PostgresPublisher(JdbcSettings jdbc, SqlTemplate statement, IntFunction<UUID> driverIds)
             throws SQLException {
+        this(jdbc, statement, driverIds, d -> d);
+    }
+
+    /** As above; {@code :driver} is bound to {@code driverIndexes} of the probe's driver (a shard's whole-run index). */
+    public PostgresPublisher(JdbcSettings jdbc, SqlTemplate statement, IntFunction<UUID> driverIds,
+            java.util.function.IntUnaryOperator driverIndexes) throws SQLException {
         super(jdbc, "publisher-postgres");
         this.sql = statement.jdbcSql();
         this.parameters = statement.parameters();
         this.driverIds = driverIds;
+        this.driverIndexes = driverIndexes;
     }
 
     static SqlTemplate defaultInsert(String table, String probeColumn) {
@@ -62,7 +70,7 @@ public final class PostgresPublisher extends JdbcPublisher {
                         case "probe" -> ps.setString(i + 1, probe.id());
                         case "driverId" -> ps.setObject(i + 1, driverIds.apply(probe.driver()).toString(),
                                 Types.OTHER);
-                        case "driver" -> ps.setInt(i + 1, probe.driver());
+                        case "driver" -> ps.setInt(i + 1, driverIndexes.applyAsInt(probe.driver()));
                         case "seq" -> ps.setLong(i + 1, probe.seq());
                         default -> throw new IllegalStateException("unknown parameter " + parameters.get(i));
                     }

@@ -6,6 +6,15 @@ package dev.realtimeharness.publish;
  */
 public record Probe(long seq, String id, int driver, long dueNanos) {
 
+    /**
+     * What probe ids start with: the run id, and for a shard ({@code harness run --shard K/N}) its index, so that the
+     * ids are {@code <runId>:<K>:<seq>}: the shards of one run share its id, and each tells its own probes from the
+     * others' (a shard that receives another shard's probe on a shared topic counts it foreign, not unexpected).
+     */
+    public static String runPart(String runId, dev.realtimeharness.scenario.Scenario scenario) {
+        return scenario.shard() == null ? runId : runId + ":" + scenario.shard().index();
+    }
+
     public static String id(String runId, long seq) {
         return runId + ":" + seq;
     }

@@ -44,8 +44,10 @@ public final class Publishers {
                     subTopicsOf, null);
             case DB_BROADCAST -> new DbBroadcastPublisher(jdbc(s, target), p.event(), isPrivate, subTopicsOf);
             case POSTGRES -> p.sql() != null
-                    ? new PostgresPublisher(jdbc(s, target), SqlTemplate.parse(p.sql()), Drivers::id)
-                    : new PostgresPublisher(jdbc(s, target), p.table(), p.probeColumn(), Drivers::id);
+                    ? new PostgresPublisher(jdbc(s, target), SqlTemplate.parse(p.sql()),
+                            d -> Drivers.id(s.globalDriver(d)), s::globalDriver)
+                    : new PostgresPublisher(jdbc(s, target), p.table(), p.probeColumn(),
+                            d -> Drivers.id(s.globalDriver(d)));
         };
     }
 

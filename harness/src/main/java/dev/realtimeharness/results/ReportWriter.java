@@ -87,6 +87,7 @@ public final class ReportWriter {
         }
         h.append("</table>");
         WindowsSection.append(h, s);
+        ShardsSection.append(h, runDir.resolve("summary.json"));
 
         h.append("<h2>Counts</h2><table>");
         row(h, "connections", s.connections().succeeded() + " of " + s.connections().attempted() + " succeeded ("

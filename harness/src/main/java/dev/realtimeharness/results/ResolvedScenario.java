@@ -17,7 +17,10 @@ public final class ResolvedScenario {
     }
 
     /** After defaults and --set overrides; {@code transport} is the event-loop transport (epoll or nio). */
-    public static Map<String, Object> of(Scenario s, String transport) {
+    public static Map<String, Object> of(Scenario scenario, String transport) {
+        // A shard records the whole run's scenario (every shard the same, as merge checks); run.json's shard says
+        // which part of it this one ran.
+        Scenario s = scenario.whole();
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("name", s.name());
         m.put("description", s.description());

@@ -46,6 +46,18 @@ public final class RunDirectory {
         return new RunDirectory(dir);
     }
 
+    /**
+     * {@code resultsDir/runId} unless {@code shard} is given: then {@code resultsDir/runId/shard-K}, the shards of one
+     * run side by side under their shared run id (the shard's own directory must not hold files).
+     */
+    public static RunDirectory create(Path resultsDir, String runId, dev.realtimeharness.scenario.Shard shard) {
+        if (shard == null) {
+            return create(resultsDir, runId);
+        }
+        checkRunId(runId);
+        return create(resultsDir.resolve(runId), "shard-" + shard.index());
+    }
+
     /** An existing run directory (for gate, report, compare). */
     public static RunDirectory open(Path dir) {
         if (!Files.isDirectory(dir)) {

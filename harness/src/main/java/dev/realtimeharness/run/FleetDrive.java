@@ -21,8 +21,8 @@ final class FleetDrive {
     }
 
     /** Drives the whole run; the measurement is finished (or its unmeasured results written) when this returns. */
-    static Outcome drive(Measurement m, BooleanSupplier interrupted, PrintStream err) throws InterruptedException,
-            java.sql.SQLException {
+    static Outcome drive(Measurement m, BooleanSupplier interrupted, PrintStream err, java.time.Instant startAt)
+            throws InterruptedException, java.sql.SQLException {
         Instruments in = m.instruments();
         Dispatchers dispatchers = null;
         // One event-loop group for every connection of the run (drivers and dispatchers), shut down here.
@@ -44,6 +44,7 @@ final class FleetDrive {
             // How long received frames wait for these loops while probes are delivered: part of the harness's own
             // verdict (harness.saturated). Not before: connecting and joining load classes and compile code on the
             // loops (tens of ms, once), which the connect and join latencies report.
+            ShardRun.awaitStart(startAt, interrupted, m.out()); // --start-at: every shard publishes from then
             in.loopLag.start(group);
             m.publishAndDrain(interrupted, dispatchers);
             Measurement.Result result = m.finish();

@@ -102,12 +102,12 @@ public final class Measurement implements AutoCloseable {
         this.runId = options.runId() != null ? options.runId() : RunDirectory.defaultRunId(startedAt, scenario.name());
         try {
             this.dir = RunDirectory.create(options.resultsRoot() != null ? options.resultsRoot() : Path.of("results"),
-                    runId);
+                    runId, scenario.shard());
         } catch (RuntimeException e) {
             throw new OpenFailed(Outcome.BAD_INPUT, "cannot create the results directory: " + e.getMessage(), e);
         }
         this.runLog = RunLog.attach(dir.file("harness.log"));
-        this.in = new Instruments(scenario, runId, options.err());
+        this.in = new Instruments(scenario, ShardRun.ids(runId, scenario), options.err());
         RunTarget opened = null;
         LiveMetrics liveMetrics = null;
         try {
@@ -121,8 +121,8 @@ public final class Measurement implements AutoCloseable {
             this.restEndpoint = o.restEndpoint();
             this.files = new ResultFiles(dir, scenario, startedAt, options, in.writes);
             files.writeRunInfo(null);
-            this.listener = new RunListener(runId, in.ledger, in.recorders, in.counters, in.board,
-                    target.localClock(), in.warmUp);
+            this.listener = new RunListener(ShardRun.ids(runId, scenario), in.ledger, in.recorders, in.counters,
+                    in.board, target.localClock(), in.warmUp);
             this.fleetConfig = new FleetConfig(target.wsUrl(), target.apikey(), Vsn.parse(scenario.protocol().vsn()),
                     scenario.protocol().heartbeat(), scenario.ramp().connectRate().perSecond(),
                     scenario.ramp().joinRate().perSecond(), Duration.ofSeconds(10), scenario.publish().probeColumn(),
@@ -320,8 +320,8 @@ public final class Measurement implements AutoCloseable {
      * (connecting and joining come before it, the drain after).
      */
     void publishAndDrain(BooleanSupplier stop, Dispatchers dispatchers) throws InterruptedException, SQLException {
-        PublishPhase phase = PublishPhase.begin(scenario, runId, in.ledger, expectations, in.publishFailures,
-                in.recorders);
+        PublishPhase phase = PublishPhase.begin(scenario, ShardRun.ids(runId, scenario), in.ledger, expectations,
+                in.publishFailures, in.recorders);
         Publishers.Endpoints endpoints = new Publishers.Endpoints(target.jdbcUrl(), target.user(), target.password(),
                 target.apikey(), restEndpoint);
         try (Publisher publisher = Publishers.open(scenario, endpoints, dispatchers, expectations::topicsOf,

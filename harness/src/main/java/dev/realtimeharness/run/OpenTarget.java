@@ -44,7 +44,7 @@ final class OpenTarget {
         out.println("starting the embedded target (PostgreSQL 17 + stand-in Realtime server)...");
         EmbeddedTarget embedded;
         try {
-            embedded = EmbeddedTarget.start(scenario.drivers(), scenario.target().embedded().resolvedFor(scenario));
+            embedded = EmbeddedTarget.start(scenario.whole().drivers(), scenario.target().embedded().resolvedFor(scenario));
         } catch (Exception e) {
             log.error("embedded target failed to start", e);
             throw new Measurement.OpenFailed(Outcome.NOT_RUN, "the embedded target failed to start: "

@@ -50,6 +50,14 @@ final class ResultFiles {
         Map<String, Object> extra = new LinkedHashMap<>();
         extra.put("target", options.remote() == null ? "embedded" : options.targetDescription());
         extra.put("tlsInsecure", options.tlsInsecure());
+        if (scenario.shard() != null) {
+            // Which part of run.json's (whole) scenario this directory holds: what harness merge reads.
+            Map<String, Object> shard = new LinkedHashMap<>();
+            shard.put("index", scenario.shard().index());
+            shard.put("count", scenario.shard().count());
+            shard.put("drivers", scenario.drivers());
+            extra.put("shard", shard);
+        }
         if (!"harness".equals(options.loadGenerator())) {
             extra.put("loadGenerator", options.loadGenerator());
         }

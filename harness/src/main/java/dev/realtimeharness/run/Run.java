@@ -82,6 +82,18 @@ public final class Run {
                 return Outcome.BAD_INPUT;
             }
         }
+        String runId = options.runId();
+        if (options.shard() != null) {
+            runId = ShardRun.sharedRunId(runId, options.startAt(), scenario.name());
+            if (runId == null) {
+                err.println("harness: --shard " + options.shard().index() + "/" + options.shard().count()
+                        + ": the shards of a run must share one run id: give each the same --run-id ID"
+                        + " (or the same --start-at TIME, from which the run id is derived)");
+                return Outcome.BAD_INPUT;
+            }
+            out.printf("shard %d/%d of run %s; the pre-flight check below is the whole run's (all %d shards)%n",
+                    options.shard().index(), options.shard().count(), runId, options.shard().count());
+        }
         TargetSetup target;
         try {
             target = TargetSetup.resolve(scenario, options.embedded() ? TargetSetup.EMBEDDED : options.target(),
@@ -90,7 +102,23 @@ public final class Run {
             err.println("harness: " + e.getMessage());
             return Outcome.BAD_INPUT;
         }
-        return runIn(scenario, options.runId(), target, history);
+        if (options.shard() != null) {
+            try {
+                scenario = scenario.shard(options.shard().index(), options.shard().count());
+            } catch (IllegalArgumentException e) {
+                err.println("harness: --shard: " + e.getMessage());
+                return Outcome.BAD_INPUT;
+            }
+            out.printf("shard %d/%d: drivers %d of %d (index mod %d = %d), publishing at %s%s%n",
+                    options.shard().index(), options.shard().count(), scenario.drivers(), scenario.whole().drivers(),
+                    options.shard().count(), options.shard().index(), scenario.publish().rate().format(),
+                    scenario.publish().messages() == null ? "" : ", " + scenario.publish().messages() + " messages");
+            if (history != null) {
+                out.println("history: a shard is not recorded (its figures are a part of the run's)");
+                history = null;
+            }
+        }
+        return runIn(scenario, runId, target, history);
     }
 
     private Outcome runIn(Scenario scenario, String runId, TargetSetup target, RunHistory history) {
@@ -110,7 +138,7 @@ public final class Run {
         }
         Outcome outcome;
         try {
-            outcome = FleetDrive.drive(m, () -> interrupted, err);
+            outcome = ShardRun.outcome(scenario, FleetDrive.drive(m, () -> interrupted, err, options.startAt()), out);
             if (history != null && !interrupted && outcome != Outcome.NOT_RUN) {
                 record(history, m.finish().summary()); // finished already: the same result
             }

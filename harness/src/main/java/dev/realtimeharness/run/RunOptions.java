@@ -8,11 +8,25 @@ import java.util.List;
  * What the CLI passes to a run. {@code duration}, {@code runId} and {@code resultsDir} may be null (defaults).
  * {@code target} is "embedded" or a ws:// / wss:// URL; {@code remote} holds the settings for the latter.
  * {@code metricsPort} null serves no live metrics (0 picks a free port), {@code metricsBind} defaults to 127.0.0.1;
- * {@code historyDb} null records no history; {@code progress} null detects the terminal.
+ * {@code historyDb} null records no history; {@code progress} null detects the terminal; {@code shard} null runs
+ * the whole scenario ({@code --shard}), {@code startAt} null publishes as soon as ready ({@code --start-at}).
  */
 public record RunOptions(Path scenarioFile, List<String> sets, Duration duration, Path resultsDir, String runId,
         String target, RemoteOptions remote, boolean acceptLimits, Integer metricsPort, String metricsBind,
-        String historyDb, ProgressLine.Mode progress) {
+        String historyDb, ProgressLine.Mode progress, ShardRun.Spec shard, java.time.Instant startAt) {
+
+    public RunOptions(Path scenarioFile, List<String> sets, Duration duration, Path resultsDir, String runId,
+            String target, RemoteOptions remote, boolean acceptLimits, Integer metricsPort, String metricsBind,
+            String historyDb, ProgressLine.Mode progress) {
+        this(scenarioFile, sets, duration, resultsDir, runId, target, remote, acceptLimits, metricsPort, metricsBind,
+                historyDb, progress, null, null);
+    }
+
+    /** The same run as shard {@code shard} (null: unsharded), publishing from {@code startAt} (null: when ready). */
+    public RunOptions withShard(ShardRun.Spec shard, java.time.Instant startAt) {
+        return new RunOptions(scenarioFile, sets, duration, resultsDir, runId, target, remote, acceptLimits,
+                metricsPort, metricsBind, historyDb, progress, shard, startAt);
+    }
 
     public RunOptions(Path scenarioFile, List<String> sets, Duration duration, Path resultsDir, String runId,
             String target, RemoteOptions remote, boolean acceptLimits) {
@@ -39,7 +53,7 @@ public record RunOptions(Path scenarioFile, List<String> sets, Duration duration
 
     public RunOptions withLive(Integer port, String bind, String history, ProgressLine.Mode mode) {
         return new RunOptions(scenarioFile, sets, duration, resultsDir, runId, target, remote, acceptLimits, port, bind,
-                history, mode);
+                history, mode, shard, startAt);
     }
 
     public boolean embedded() {

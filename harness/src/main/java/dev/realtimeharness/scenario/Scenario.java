@@ -18,7 +18,8 @@ import java.util.Objects;
 public record Scenario(String name, String description, int drivers, int channelsPerDriver,
         ProtocolConfig protocol, ChannelConfig channel, PublishConfig publish, RampConfig ramp,
         Duration duration, Duration drainTimeout, TargetConfig target, Map<String, Double> gate,
-        Path source, List<String> allowedHosts, TargetLimits targetLimits, GatePolicy gatePolicy, Duration warmup) {
+        Path source, List<String> allowedHosts, TargetLimits targetLimits, GatePolicy gatePolicy, Duration warmup,
+        Shard shard) {
 
     public static final Duration DEFAULT_DURATION = Duration.ofSeconds(60);
     public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(5);
@@ -47,7 +48,17 @@ public record Scenario(String name, String description, int drivers, int channel
             ChannelConfig channel, PublishConfig publish, RampConfig ramp, Duration duration, Duration drainTimeout,
             TargetConfig target, Map<String, Double> gate, Path source) {
         this(name, description, drivers, channelsPerDriver, protocol, channel, publish, ramp, duration, drainTimeout,
-                target, gate, source, List.of(), TargetLimits.supabaseDefaults(), GatePolicy.none(), DEFAULT_WARMUP);
+                target, gate, source, List.of(), TargetLimits.supabaseDefaults(), GatePolicy.none(), DEFAULT_WARMUP,
+                null);
+    }
+
+    /** Unsharded. */
+    public Scenario(String name, String description, int drivers, int channelsPerDriver, ProtocolConfig protocol,
+            ChannelConfig channel, PublishConfig publish, RampConfig ramp, Duration duration, Duration drainTimeout,
+            TargetConfig target, Map<String, Double> gate, Path source, List<String> allowedHosts,
+            TargetLimits targetLimits, GatePolicy gatePolicy, Duration warmup) {
+        this(name, description, drivers, channelsPerDriver, protocol, channel, publish, ramp, duration, drainTimeout,
+                target, gate, source, allowedHosts, targetLimits, gatePolicy, warmup, null);
     }
 
     /** Channels in the whole run: drivers × channelsPerDriver. */
@@ -61,6 +72,41 @@ public record Scenario(String name, String description, int drivers, int channel
             throw new IllegalArgumentException("duration must be positive, got " + newDuration);
         }
         return new Scenario(name, description, drivers, channelsPerDriver, protocol, channel, publish, ramp,
-                newDuration, drainTimeout, target, gate, source, allowedHosts, targetLimits, gatePolicy, warmup);
+                newDuration, drainTimeout, target, gate, source, allowedHosts, targetLimits, gatePolicy, warmup,
+                shard == null ? null : new Shard(shard.index(), shard.count(), shard.whole().withDuration(newDuration)));
+    }
+
+    /**
+     * Shard {@code index} of {@code count} of this (whole) scenario: its drivers (those with index mod count =
+     * index, counted from 0), publishing their probes at their share of the rate (and of {@code publish.messages}),
+     * so that each driver is sent what it would be sent in the unsharded run. See {@link Shard}.
+     */
+    public Scenario shard(int index, int count) {
+        if (shard != null) {
+            throw new IllegalStateException("scenario " + name + " is already shard " + shard.index() + "/"
+                    + shard.count());
+        }
+        int mine = Shard.driversOf(drivers, index, count);
+        if (mine == 0) {
+            throw new IllegalArgumentException("shard " + index + "/" + count + " has no drivers: the scenario has "
+                    + drivers + " driver" + (drivers == 1 ? "" : "s") + "; use at most " + drivers + " shards");
+        }
+        PublishConfig p = new PublishConfig(publish.via(),
+                publish.messages() == null ? null : Shard.messagesOf(publish.messages(), drivers, index, count),
+                new Rate(publish.rate().perSecond() * mine / drivers), publish.table(), publish.probeColumn(),
+                publish.sql(), publish.event(), publish.connections());
+        return new Scenario(name, description, mine, channelsPerDriver, protocol, channel, p, ramp, duration,
+                drainTimeout, target, gate, source, allowedHosts, targetLimits, gatePolicy, warmup,
+                new Shard(index, count, this));
+    }
+
+    /** The whole run's index of driver {@code d} (d itself unless sharded). */
+    public int globalDriver(int d) {
+        return shard == null ? d : shard.globalDriver(d);
+    }
+
+    /** The whole run's scenario (this one unless sharded). */
+    public Scenario whole() {
+        return shard == null ? this : shard.whole();
     }
 }

@@ -24,7 +24,7 @@ import java.util.stream.Stream;
  * restUrl, dbUrl, jdbcUrl, apikey, jwtSecret) is read from stdout, and {@link #close} stops it with SIGTERM so that
  * its shutdown hook closes the stand-in and PostgreSQL. Every wait is bounded.
  */
-final class HarnessTargetProcess implements AutoCloseable {
+public final class HarnessTargetProcess implements AutoCloseable {
     private static final Path JAR_DIR = Path.of(System.getProperty("harness.jar.dir", "target"));
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration START = Duration.ofSeconds(40);
@@ -41,7 +41,7 @@ final class HarnessTargetProcess implements AutoCloseable {
     }
 
     /** Starts {@code harness target --drivers N} and waits up to {@link #START} for its JSON line. */
-    static HarnessTargetProcess start(int drivers) throws IOException, InterruptedException {
+    public static HarnessTargetProcess start(int drivers) throws IOException, InterruptedException {
         return start(drivers, "stream");
     }
 
@@ -86,7 +86,7 @@ final class HarnessTargetProcess implements AutoCloseable {
     }
 
     /** The JSON line the target printed. */
-    JsonNode info() {
+    public JsonNode info() {
         return info;
     }
 

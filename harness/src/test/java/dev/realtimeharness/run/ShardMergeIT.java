@@ -1,0 +1,161 @@
+package dev.realtimeharness.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.realtimeharness.cli.ExitCodes;
+import dev.realtimeharness.cli.Main;
+import dev.realtimeharness.metrics.LatencyRecorders;
+import dev.realtimeharness.metrics.Metric;
+import dev.realtimeharness.results.Summary;
+import dev.realtimeharness.standin.HarnessTargetProcess;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import org.HdrHistogram.EncodableHistogram;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.HistogramLogReader;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 13 simulated on one machine: one {@code harness target} process, the same small scenario run once unsharded
+ * and once as three shards (three {@code harness run --shard K/3} processes from the runnable jar, publishing from one
+ * {@code --start-at}), then {@code harness merge}. The merged run must count what the unsharded one counted, its
+ * percentiles must be HdrHistogram's own on the union of the three shards' samples, a missing shard is refused, and
+ * {@code gate} and {@code compare} take the merged directory like any run.
+ */
+class ShardMergeIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    // 6 drivers x 5 channels; 60 probes in all, 10 per driver, whether sharded or not.
+    private static final List<String> SETS = List.of("--set", "drivers=6", "--set", "publish.messages=60", "--set",
+            "publish.rate=12/s", "--duration", "20s");
+
+    @TempDir
+    Path results;
+
+    private Instant startAt;
+
+    @Test
+    void threeShardsMergeIntoTheUnshardedCountsWithTheUnionsPercentiles() throws Exception {
+        try (HarnessTargetProcess target = HarnessTargetProcess.start(6)) {
+            JsonNode t = target.info();
+            List<String> remote = List.of("--target", t.get("wsUrl").asText(), "--apikey", t.get("apikey").asText(),
+                    "--db-url", t.get("dbUrl").asText(), "--jwt-secret", t.get("jwtSecret").asText(),
+                    "--results-dir", results.toString());
+
+            JarRun whole = JarRun.start(args(remote, "--run-id", "whole"));
+            int wholeExit = whole.waitFor(180);
+            assertThat(wholeExit).as(whole.output()).isIn(ExitCodes.PASSED, ExitCodes.GATE_FAILED);
+
+            // Three processes started one after another, publishing from one wall-clock second.
+            startAt = Instant.now().plusSeconds(40).truncatedTo(ChronoUnit.SECONDS);
+            List<JarRun> shards = new ArrayList<>();
+            try {
+                for (int k = 0; k < 3; k++) {
+                    shards.add(JarRun.start(args(remote, "--run-id", "sharded", "--shard", k + "/3",
+                            "--start-at", startAt.toString())));
+                }
+                for (JarRun s : shards) {
+                    // A shard's own gate is informational: 0 even when one of its checks failed.
+                    assertThat(s.waitFor(180)).as(s.output()).isEqualTo(ExitCodes.PASSED);
+                    // Held until the start (or told that it passed, on a machine too loaded to be ready by then).
+                    assertThat(s.output()).contains("verdict is informational").contains("--start-at " + startAt + ":");
+                }
+            } finally {
+                shards.forEach(JarRun::close);
+            }
+        }
+        Path sharded = results.resolve("sharded");
+        List<Path> dirs = List.of(sharded.resolve("shard-0"), sharded.resolve("shard-1"), sharded.resolve("shard-2"));
+        for (int k = 0; k < 3; k++) {
+            JsonNode shard = JSON.readTree(dirs.get(k).resolve("run.json").toFile()).get("shard");
+            assertThat(shard.get("index").asInt()).isEqualTo(k);
+            assertThat(shard.get("count").asInt()).isEqualTo(3);
+            assertThat(shard.get("drivers").asInt()).isEqualTo(2);
+        }
+
+        Path merged = results.resolve("merged");
+        Cli merge = cli("merge", dirs.get(0).toString(), dirs.get(1).toString(), dirs.get(2).toString(), "--out",
+                merged.toString());
+        assertThat(merge.exit()).as(merge.err()).isIn(ExitCodes.PASSED, ExitCodes.GATE_FAILED);
+
+        JsonNode m = JSON.readTree(merged.resolve("summary.json").toFile());
+        JsonNode w = JSON.readTree(results.resolve("whole/summary.json").toFile());
+        for (String field : new String[] {"published", "expectedDeliveries", "delivered", "lost"}) {
+            assertThat(m.at("/messages/" + field).asLong()).as(field).isEqualTo(w.at("/messages/" + field).asLong());
+        }
+        assertThat(m.at("/messages/published").asLong()).isEqualTo(60);
+        assertThat(m.at("/messages/expectedDeliveries").asLong()).isEqualTo(300);
+        assertThat(m.get("drivers").asInt()).isEqualTo(w.get("drivers").asInt());
+        assertThat(m.at("/connections/succeeded").asLong()).isEqualTo(w.at("/connections/succeeded").asLong());
+        assertThat(m.get("shards")).hasSize(3);
+
+        // The percentiles of the union of every sample of the three shards, by HdrHistogram itself.
+        Histogram union = LatencyRecorders.newHistogram();
+        long firstDelivery = Long.MAX_VALUE;
+        for (Path d : dirs) {
+            try (InputStream in = Files.newInputStream(d.resolve("latency.hlog"))) {
+                HistogramLogReader reader = new HistogramLogReader(in);
+                for (EncodableHistogram h; (h = reader.nextIntervalHistogram()) != null;) {
+                    if (Metric.PUB_TO_RECV.tag().equals(h.getTag())) {
+                        union.add((Histogram) h);
+                        if (((Histogram) h).getTotalCount() > 0) {
+                            firstDelivery = Math.min(firstDelivery, h.getEndTimeStamp());
+                        }
+                    }
+                }
+            }
+        }
+        Summary.LatencyStats expected = Summary.LatencyStats.of(union);
+        assertThat(firstDelivery).as("no shard published before --start-at").isGreaterThanOrEqualTo(
+                startAt.toEpochMilli());
+        assertThat(union.getTotalCount()).isEqualTo(m.at("/messages/delivered").asLong());
+        assertThat(m.at("/latency/p99").asDouble()).isEqualTo(expected.p99());
+        assertThat(m.at("/latency/p999").asDouble()).isEqualTo(expected.p999());
+        assertThat(m.at("/latency/max").asDouble()).isEqualTo(expected.max());
+        assertThat(m.at("/latency/count").asLong()).isEqualTo(expected.count());
+
+        Cli missing = cli("merge", dirs.get(0).toString(), dirs.get(2).toString(), "--out",
+                results.resolve("partial").toString());
+        assertThat(missing.exit()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(missing.err()).contains("shard [1] of 3 missing");
+
+        Cli gate = cli("gate", merged.toString());
+        assertThat(gate.exit()).as(gate.out() + gate.err()).isEqualTo(merge.exit());
+        Cli compare = cli("compare", merged.toString(), results.resolve("whole").toString());
+        assertThat(compare.exit()).as(compare.out() + compare.err()).isIn(ExitCodes.PASSED, ExitCodes.GATE_FAILED);
+        assertThat(compare.out()).contains("delivered");
+        assertThat(merged.resolve("report.html")).exists();
+    }
+
+    private static List<String> args(List<String> remote, String... more) {
+        List<String> a = new ArrayList<>(List.of("run", JarRun.SCENARIOS.resolve("smoke.yaml").toString()));
+        a.addAll(SETS);
+        a.addAll(remote);
+        a.addAll(List.of(more));
+        return a;
+    }
+
+    record Cli(int exit, String out, String err) {
+    }
+
+    private static Cli cli(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int exit = Main.execute(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        Cli c = new Cli(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        System.out.println(c.out() + c.err());
+        return c;
+    }
+}
