@@ -101,7 +101,7 @@ final class ChangeRouter implements AutoCloseable {
             }
             // Every message delivered to a subscriber channel is an event.
             limits.countEvent();
-            ch.connection.deliver(ch, payload.frame(ch.connection.codec(), ch.topic, ids));
+            ch.connection.deliver(ch, payload.frameFor(ch.connection.codec(), ch.topic, ids));
             sent = true;
         }
         return sent;
@@ -118,7 +118,10 @@ final class ChangeRouter implements AutoCloseable {
 
     /**
      * One RLS query per change and distinct claims: the channels of one user (same token claims) share the verdict,
-     * as apply_rls checks once per subscriber role and claims.
+     * as apply_rls checks once per subscriber role and claims. Only candidates whose bindings matched get here, so a
+     * driver's 50 channels on one change cost one check, not 50. guess: apply_rls groups subscribers by claims within
+     * one change and caches nothing across changes (each change is a different row), and neither does this; a
+     * single SQL statement for all claims at once is not possible, as each check runs under its own role.
      */
     private boolean visible(RowSecurity rls, RowSecurity.Table table, ChangeEvent e, JoinedChannel ch,
             Map<String, Boolean> verdicts) {

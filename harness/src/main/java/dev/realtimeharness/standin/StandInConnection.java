@@ -185,6 +185,12 @@ final class StandInConnection extends SimpleChannelInboundHandler<Object> {
         delivery.deliver(ch, frame);
     }
 
+    /** Hands a postgres_changes frame to this socket, faults applied; its event loop encodes it. Thread-safe. */
+    void deliver(JoinedChannel ch, ChangeFrame frame) {
+        server.disconnects().routed();
+        delivery.deliver(ch, frame);
+    }
+
     /** Hands a presence_diff frame to this socket, faults applied; it does not start the disconnect clock. */
     void deliverPresence(JoinedChannel ch, WireFrame frame) {
         delivery.deliver(ch, frame);
