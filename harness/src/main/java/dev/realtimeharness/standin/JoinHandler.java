@@ -13,6 +13,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -126,8 +127,9 @@ final class JoinHandler {
         // With a subscribe delay (poll mode) no change reaches the channel before its subscription is in place.
         ch.pgSubscribed = server.subscribeDelayNanos() == 0;
         ch.authorize(token, claims);
-        // guess: the server generates a uuid1; a random uuid has the same shape.
-        ch.presenceKey = config.presenceKey() != null ? config.presenceKey() : UUID.randomUUID().toString();
+        // guess: the server generates a uuid1; a random uuid has the same shape. Not UUID.randomUUID: its
+        // SecureRandom reads /dev/urandom under one JVM-wide lock, on every event loop, for every join.
+        ch.presenceKey = config.presenceKey() != null ? config.presenceKey() : randomUuid();
         ch.presenceEnabled = config.presenceEnabled();
         connection.add(ch);
         tokens.scheduleTokenCheck(ch);
@@ -204,5 +206,13 @@ final class JoinHandler {
         // guess: Phoenix sends no close reason text.
         channel.writeAndFlush(new CloseWebSocketFrame(CLOSE_GOING_AWAY, ""))
                 .addListener(ChannelFutureListener.CLOSE);
+    }
+
+    /** A version-4 UUID from ThreadLocalRandom: unique enough for a presence key, and no lock or syscall. */
+    static String randomUuid() {
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        long hi = (r.nextLong() & ~0xF000L) | 0x4000L;
+        long lo = (r.nextLong() & ~(0x3L << 62)) | (0x2L << 62);
+        return new UUID(hi, lo).toString();
     }
 }
