@@ -47,9 +47,10 @@ public record ChangeFilter(String column, String op, List<String> values) {
             for (String v : value.substring(1, value.length() - 1).split(",", -1)) {
                 values.add(unquote(v.trim()));
             }
-            return new ChangeFilter(parts.get(0), "in", List.copyOf(values));
+            return new ChangeFilter(parts.get(0).intern(), "in", List.copyOf(values));
         }
-        return new ChangeFilter(parts.get(0), parts.get(1), List.of(value));
+        // The column and operator are interned (a run's channels filter on the same column); values are not.
+        return new ChangeFilter(parts.get(0).intern(), parts.get(1).intern(), List.of(value));
     }
 
     /** Whether the row (column name to value, as in {@link ChangeEvent#record()}) passes this filter. */

@@ -238,7 +238,7 @@ final class StandInConnection extends SimpleChannelInboundHandler<Object> {
         channels.remove(ch.topic);
         server.topics().unregister(ch);
         server.stats().refused(why);
-        SystemMessage sys = new SystemMessage(Events.SYSTEM, "error", message, ch.subTopic);
+        SystemMessage sys = new SystemMessage(Events.SYSTEM, "error", message, ch.subTopic());
         send(new PhoenixMessage(ch.joinRef, null, ch.topic, Events.SYSTEM, sys.toPayload()));
         send(new PhoenixMessage(ch.joinRef, ch.joinRef, ch.topic, Events.CLOSE, Json.object()));
     }

@@ -21,7 +21,8 @@ final class TopicRegistry {
     }
 
     void register(JoinedChannel ch) {
-        byTopic.computeIfAbsent(ch.topic, t -> ConcurrentHashMap.newKeySet()).add(ch);
+        // Most topics hold one channel (one per driver and channel index): start with the smallest table, it grows.
+        byTopic.computeIfAbsent(ch.topic, t -> ConcurrentHashMap.newKeySet(1)).add(ch);
         subscriptions.add(ch);
         stats.channelJoined();
     }
