@@ -26,21 +26,37 @@ final class ChangePayload {
     static final DateTimeFormatter COMMIT_TIMESTAMP =
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
-    private final RawValue data;
+    private final String json;
+    // The data's UTF-8 bytes, shared read-only by every subscriber's frame (ChangeFrame), made on first use.
+    private byte[] utf8;
 
     private ChangePayload(String json) {
-        this.data = new RawValue(json);
+        this.json = json;
     }
 
     static ChangePayload of(ChangeEvent e) {
         return new ChangePayload(dataJson(e));
     }
 
-    /** {@code [null,null,topic,"postgres_changes",{"data":{..},"ids":[..]}]} (v2) or the v1 object form. */
+    /**
+     * One subscriber's frame, encoded later on its socket's event loop; the data is UTF-8 encoded once per change.
+     * Called by the capture thread only.
+     */
+    ChangeFrame frameFor(PhoenixCodec codec, String topic, List<Long> ids) {
+        if (utf8 == null) {
+            utf8 = json.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        }
+        return new ChangeFrame(utf8, codec, topic, ids);
+    }
+
+    /**
+     * {@code [null,null,topic,"postgres_changes",{"data":{..},"ids":[..]}]} (v2) or the v1 object form, through the
+     * codec: the reference {@link ChangeFrame} is checked against.
+     */
     WireFrame frame(PhoenixCodec codec, String topic, List<Long> ids) {
         // The server's payload map %{ids:, data:} goes through Jason, which writes small maps in key order.
         ObjectNode payload = Json.object();
-        payload.putRawValue("data", data);
+        payload.putRawValue("data", new RawValue(json));
         var idArray = payload.putArray("ids");
         for (Long id : ids) {
             idArray.add(id);

@@ -24,6 +24,9 @@ final class ChannelTokens {
     /** The connect's apikey token: the default channel token. Null when none was given (auth off). */
     private final String apikeyToken;
 
+    // The last join's verified token, for the next join on this socket (joinAuth). Event loop only.
+    private JoinedChannel.Auth lastJoinAuth;
+
     ChannelTokens(StandInConnection connection, StandInConfig config, String apikeyToken) {
         this.connection = connection;
         this.config = config;
@@ -53,6 +56,31 @@ final class ChannelTokens {
      */
     ObjectNode joinClaims(String token) throws InvalidTokenException {
         return config.authEnabled() ? verify(token) : claimsIfReadable(token);
+    }
+
+    /**
+     * The token, claims and claims JSON a join keeps, shared with the socket's previous join when it gave the same
+     * token (the usual case: a client joins all its channels with one token): one verification and one copy of the
+     * claims per socket and token, not per channel. A shared token is checked for expiry again, and one that expired
+     * since is verified anew, so it is refused as {@link #joinClaims} refuses it. Event loop only.
+     */
+    JoinedChannel.Auth joinAuth(String token) throws InvalidTokenException {
+        JoinedChannel.Auth last = lastJoinAuth;
+        if (last != null && java.util.Objects.equals(last.token(), token) && !expired(last.claims())) {
+            return last;
+        }
+        JoinedChannel.Auth auth = JoinedChannel.Auth.of(token, joinClaims(token));
+        lastJoinAuth = auth;
+        return auth;
+    }
+
+    private boolean expired(ObjectNode claims) {
+        if (!config.authEnabled()) {
+            // Nothing is checked without a secret, expiry included.
+            return false;
+        }
+        JsonNode exp = claims.get("exp");
+        return exp == null || exp.asLong() <= Instant.now().getEpochSecond();
     }
 
     private ObjectNode verify(String token) throws InvalidTokenException {

@@ -29,8 +29,13 @@ final class DelayedDelivery {
     private final OrderedJitter jitter;
     private long lastDueNanos = Long.MIN_VALUE;
 
-    private record Pending(long dueNanos, JoinedChannel channel, WireFrame frame) {
+    /** {@code frame} is a WireFrame or a ChangeFrame (encoded by the event loop when it is written). */
+    private record Pending(long dueNanos, JoinedChannel channel, Object frame) {
     }
+
+    // Whether a drain for due-now frames is queued on the event loop and has not started: deliveries from other
+    // threads then only append, so a change fanned out to many channels of one socket costs one task and one flush.
+    private boolean drainQueued;
 
     DelayedDelivery(Channel channel, Faults faults, StandInStats stats) {
         this.channel = channel;
@@ -41,6 +46,15 @@ final class DelayedDelivery {
 
     /** Hands a frame for {@code ch} to the socket, applying the fault knobs. */
     void deliver(JoinedChannel ch, WireFrame frame) {
+        enqueue(ch, frame);
+    }
+
+    /** Hands a postgres_changes frame for {@code ch} to the socket; the event loop encodes it. */
+    void deliver(JoinedChannel ch, ChangeFrame frame) {
+        enqueue(ch, frame);
+    }
+
+    private void enqueue(JoinedChannel ch, Object frame) {
         if (faults.drop()) {
             stats.dropped();
             return;
@@ -48,6 +62,7 @@ final class DelayedDelivery {
         long now;
         long due;
         boolean timed;
+        boolean queueDrain = false;
         synchronized (pendingLock) {
             // Read under the lock, so that deliveries from several threads (capture, other sockets' event loops)
             // reach the jitter in the order of their hand-over times.
@@ -61,6 +76,10 @@ final class DelayedDelivery {
             }
             lastDueNanos = due;
             pending.addLast(new Pending(due, ch, frame));
+            if (!timed && due - now <= 0) {
+                queueDrain = !drainQueued;
+                drainQueued = true;
+            }
         }
         EventLoop loop = channel.eventLoop();
         long wait = due - now;
@@ -68,7 +87,7 @@ final class DelayedDelivery {
             if (wait <= 0 && !timed) {
                 if (loop.inEventLoop()) {
                     drain();
-                } else {
+                } else if (queueDrain) {
                     loop.execute(this::drain);
                 }
             } else {
@@ -89,6 +108,10 @@ final class DelayedDelivery {
     }
 
     private void drain() {
+        synchronized (pendingLock) {
+            // From here on a new delivery needs a drain of its own; those already appended are written below.
+            drainQueued = false;
+        }
         long now = System.nanoTime();
         int written = 0;
         while (true) {
@@ -110,7 +133,9 @@ final class DelayedDelivery {
             }
             // PhoenixFrameEncoder turns the frame into a WebSocket frame (and its ByteBuf) on this event loop.
             // A malformedFrames window sends some frames as text that is not JSON: the delivery is lost to the client.
-            channel.write(faults.malform(now) ? MALFORMED : p.frame);
+            // A ChangeFrame becomes its WebSocket frame (and ByteBuf) here, on this event loop.
+            channel.write(faults.malform(now) ? MALFORMED
+                    : p.frame instanceof ChangeFrame c ? c.toWebSocketFrame() : p.frame);
             written++;
         }
         if (written > 0) {

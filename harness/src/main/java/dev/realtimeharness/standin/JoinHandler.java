@@ -13,6 +13,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -52,9 +53,9 @@ final class JoinHandler {
         }
         JsonNode payload = m.payload() == null ? Json.object() : m.payload();
         String token = tokens.channelToken(payload);
-        ObjectNode claims;
+        JoinedChannel.Auth auth;
         try {
-            claims = tokens.joinClaims(token);
+            auth = tokens.joinAuth(token);
         } catch (InvalidTokenException e) {
             server.stats().refused(TokenErrors.joinRefusal(e));
             joinError(m, TokenErrors.joinReason(e));
@@ -64,7 +65,7 @@ final class JoinHandler {
         // Decided before the channel opens: a withheld channel subscribes nothing, so it gets no changes either.
         boolean withheld = config.wantsChanges() && config.filterError() == null
                 && server.readyWithholding().withhold();
-        JoinedChannel ch = open(m, config, token, claims, withheld);
+        JoinedChannel ch = open(m, config, auth, withheld);
         reply(m, ch, config, withheld);
     }
 
@@ -119,15 +120,15 @@ final class JoinHandler {
      * The joined channel, registered and counted, with its token check scheduled. A {@code withheld} channel gets no
      * bindings, as the server routes changes only to subscriptions whose listener came up.
      */
-    private JoinedChannel open(PhoenixMessage m, JoinConfig config, String token, ObjectNode claims,
-            boolean withheld) {
+    private JoinedChannel open(PhoenixMessage m, JoinConfig config, JoinedChannel.Auth auth, boolean withheld) {
         JoinedChannel ch = new JoinedChannel(connection, m.topic(), m.joinRef(), config.self(), config.ack(),
                 config.isPrivate(), withheld ? List.of() : config.bindings());
         // With a subscribe delay (poll mode) no change reaches the channel before its subscription is in place.
         ch.pgSubscribed = server.subscribeDelayNanos() == 0;
-        ch.authorize(token, claims);
-        // guess: the server generates a uuid1; a random uuid has the same shape.
-        ch.presenceKey = config.presenceKey() != null ? config.presenceKey() : UUID.randomUUID().toString();
+        ch.authorize(auth);
+        // guess: the server generates a uuid1; a random uuid has the same shape. Not UUID.randomUUID: its
+        // SecureRandom reads /dev/urandom under one JVM-wide lock, on every event loop, for every join.
+        ch.presenceKey = config.presenceKey() != null ? config.presenceKey() : randomUuid();
         ch.presenceEnabled = config.presenceEnabled();
         connection.add(ch);
         tokens.scheduleTokenCheck(ch);
@@ -149,8 +150,8 @@ final class JoinHandler {
         if (config.wantsChanges() && !withheld) {
             SystemMessage sys = config.filterError() == null
                     ? new SystemMessage(Events.POSTGRES_CHANGES, "ok", SystemMessage.SUBSCRIBED_TO_POSTGRES,
-                            ch.subTopic)
-                    : new SystemMessage(Events.POSTGRES_CHANGES, "error", config.filterError(), ch.subTopic);
+                            ch.subTopic())
+                    : new SystemMessage(Events.POSTGRES_CHANGES, "error", config.filterError(), ch.subTopic());
             PhoenixMessage frame = new PhoenixMessage(m.joinRef(), null, m.topic(), Events.SYSTEM, sys.toPayload());
             long delayNanos = server.subscribeDelayNanos();
             if (delayNanos == 0) {
@@ -204,5 +205,13 @@ final class JoinHandler {
         // guess: Phoenix sends no close reason text.
         channel.writeAndFlush(new CloseWebSocketFrame(CLOSE_GOING_AWAY, ""))
                 .addListener(ChannelFutureListener.CLOSE);
+    }
+
+    /** A version-4 UUID from ThreadLocalRandom: unique enough for a presence key, and no lock or syscall. */
+    static String randomUuid() {
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        long hi = (r.nextLong() & ~0xF000L) | 0x4000L;
+        long lo = (r.nextLong() & ~(0x3L << 62)) | (0x2L << 62);
+        return new UUID(hi, lo).toString();
     }
 }

@@ -15,7 +15,6 @@ import java.util.concurrent.ScheduledFuture;
 final class JoinedChannel {
     final StandInConnection connection;
     final String topic;
-    final String subTopic;
     final String joinRef;
     final boolean self;
     final boolean ack;
@@ -41,7 +40,6 @@ final class JoinedChannel {
             boolean isPrivate, List<PostgresBinding> bindings) {
         this.connection = connection;
         this.topic = topic;
-        this.subTopic = topic.substring(dev.realtimeharness.protocol.Events.TOPIC_PREFIX.length());
         this.joinRef = joinRef;
         this.self = self;
         this.ack = ack;
@@ -50,16 +48,32 @@ final class JoinedChannel {
         this.auth = new Auth(null, dev.realtimeharness.protocol.Json.object(), "{}");
     }
 
-    /** {@code claimsJson} is the claims serialized once: RLS checks group channels by it for every change. */
+    /**
+     * {@code claimsJson} is the claims serialized once: RLS checks group channels by it for every change. Immutable
+     * and shared by the channels of one socket that joined with the same token.
+     */
     record Auth(String token, ObjectNode claims, String claimsJson) {
+        static Auth of(String token, ObjectNode verifiedClaims) {
+            ObjectNode c = verifiedClaims == null ? dev.realtimeharness.protocol.Json.object() : verifiedClaims;
+            return new Auth(token, c, c.toString());
+        }
+
         String role() {
             return text(claims.get("role"));
         }
     }
 
     void authorize(String token, ObjectNode verifiedClaims) {
-        ObjectNode c = verifiedClaims == null ? dev.realtimeharness.protocol.Json.object() : verifiedClaims;
-        this.auth = new Auth(token, c, c.toString());
+        authorize(Auth.of(token, verifiedClaims));
+    }
+
+    void authorize(Auth a) {
+        this.auth = a;
+    }
+
+    /** The topic without "realtime:", as system messages name the channel; made when needed, not kept. */
+    String subTopic() {
+        return topic.substring(dev.realtimeharness.protocol.Events.TOPIC_PREFIX.length());
     }
 
     String accessToken() {

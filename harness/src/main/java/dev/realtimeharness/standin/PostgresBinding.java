@@ -31,7 +31,10 @@ record PostgresBinding(long id, String event, String schema, String table, Chang
         schema = schema == null ? "public" : schema;
         String table = text(params, "table");
         table = table == null || table.equals("*") ? null : table;
-        return new PostgresBinding(id, event, schema, table, ChangeFilter.parse(text(params, "filter")));
+        // Interned: every channel of a run names the same few events, schemas and tables, and each join's JSON
+        // would otherwise give every binding copies of its own (a few hundred bytes per joined channel).
+        return new PostgresBinding(id, event.intern(), schema.intern(), table == null ? null : table.intern(),
+                ChangeFilter.parse(text(params, "filter")));
     }
 
     boolean matches(ChangeEvent e) {

@@ -185,6 +185,12 @@ final class StandInConnection extends SimpleChannelInboundHandler<Object> {
         delivery.deliver(ch, frame);
     }
 
+    /** Hands a postgres_changes frame to this socket, faults applied; its event loop encodes it. Thread-safe. */
+    void deliver(JoinedChannel ch, ChangeFrame frame) {
+        server.disconnects().routed();
+        delivery.deliver(ch, frame);
+    }
+
     /** Hands a presence_diff frame to this socket, faults applied; it does not start the disconnect clock. */
     void deliverPresence(JoinedChannel ch, WireFrame frame) {
         delivery.deliver(ch, frame);
@@ -232,7 +238,7 @@ final class StandInConnection extends SimpleChannelInboundHandler<Object> {
         channels.remove(ch.topic);
         server.topics().unregister(ch);
         server.stats().refused(why);
-        SystemMessage sys = new SystemMessage(Events.SYSTEM, "error", message, ch.subTopic);
+        SystemMessage sys = new SystemMessage(Events.SYSTEM, "error", message, ch.subTopic());
         send(new PhoenixMessage(ch.joinRef, null, ch.topic, Events.SYSTEM, sys.toPayload()));
         send(new PhoenixMessage(ch.joinRef, ch.joinRef, ch.topic, Events.CLOSE, Json.object()));
     }

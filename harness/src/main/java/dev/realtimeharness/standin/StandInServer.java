@@ -46,6 +46,10 @@ public final class StandInServer implements AutoCloseable {
     private final ChangeRouter changes;
     private final Set<StandInConnection> connections = ConcurrentHashMap.newKeySet();
     private final EventLoopGroup group;
+    // Accepts only. The listening socket used to share an event loop with a quarter of the sockets, so a new
+    // connection's accept waited behind that loop's join bursts (thousands of phx_join frames read, decoded, answered
+    // and encoded in one go); with a loop of its own, an accept waits for nothing but other accepts.
+    private final EventLoopGroup acceptor;
     private final Channel serverChannel;
     private final int port;
     private final ScheduledFuture<?> rateTicker;
@@ -61,12 +65,13 @@ public final class StandInServer implements AutoCloseable {
         this.broadcasts = new BroadcastRouter(topics, limits, stats);
         this.changes = new ChangeRouter(config.authEnabled(), topics, broadcasts, limits, stats);
         this.group = EventLoops.newGroup(0, "standin");
+        this.acceptor = EventLoops.newGroup(1, "standin-accept");
         this.readyWithholding = new ReadyWithholding(config.withholdReadyRatio());
         this.disconnects = new Disconnects(config.disconnectRatio(), config.disconnectAfter(), group.next(),
                 () -> connections);
         try {
             ServerBootstrap b = new ServerBootstrap()
-                    .group(group)
+                    .group(acceptor, group)
                     .channel(EventLoops.serverSocketChannel())
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WriteBufferWaterMark.DEFAULT)
@@ -75,6 +80,7 @@ public final class StandInServer implements AutoCloseable {
             this.serverChannel = b.bind(new InetSocketAddress("127.0.0.1", config.port())).sync().channel();
         } catch (InterruptedException | RuntimeException e) {
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            acceptor.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             throw e;
         }
         this.port = ((InetSocketAddress) serverChannel.localAddress()).getPort();
@@ -310,6 +316,7 @@ public final class StandInServer implements AutoCloseable {
     public void close() {
         rateTicker.cancel(false);
         serverChannel.close().awaitUninterruptibly();
+        acceptor.shutdownGracefully(0, 0, TimeUnit.SECONDS);
         for (StandInConnection c : connections) {
             c.channel().close();
         }
