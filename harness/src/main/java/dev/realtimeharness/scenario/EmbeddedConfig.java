@@ -111,4 +111,10 @@ public record EmbeddedConfig(Duration delay, Duration jitter, double dropRatio, 
         return new EmbeddedConfig(delay, jitter, dropRatio, stallAfter, stallFor, disconnectRatio, rejectJoinRatio,
                 limits, connectErrorDelay, joinErrorDelay, disconnectAfter, withholdReadyRatio, c, faults);
     }
+
+    /** This config with the tenant limits {@code l}. */
+    public EmbeddedConfig withLimits(TargetLimits l) {
+        return new EmbeddedConfig(delay, jitter, dropRatio, stallAfter, stallFor, disconnectRatio, rejectJoinRatio,
+                l, connectErrorDelay, joinErrorDelay, disconnectAfter, withholdReadyRatio, cdc, faults);
+    }
 }

@@ -57,16 +57,15 @@ public record ChangeFilter(String column, String op, List<String> values) {
         if (row == null) {
             return false;
         }
-        Object v = row.get(column);
-        if (v instanceof JsonNode n) {
-            v = n.isNull() ? null : n.isNumber() ? n.decimalValue() : n.isTextual() ? n.textValue() : n.toString();
-        }
+        Object v = comparable(row.get(column));
         if (v == null) {
             return false;
         }
         if (op.equals("in")) {
             for (String candidate : values) {
-                if (compare(v, candidate) == 0) {
+                // A number column never equals a non-numeric candidate (compare is null), as with eq.
+                Integer c = compare(v, candidate);
+                if (c != null && c == 0) {
                     return true;
                 }
             }
@@ -87,16 +86,46 @@ public record ChangeFilter(String column, String op, List<String> values) {
         };
     }
 
+    /**
+     * A row value as filters compare it: null for SQL null (or JSON null), a Number compared numerically, anything
+     * else compared as its string form (a JSON number as a number, a JSON string as its text).
+     */
+    static Object comparable(Object v) {
+        if (v instanceof JsonNode n) {
+            return n.isNull() ? null : n.isNumber() ? n.decimalValue() : n.isTextual() ? n.textValue() : n.toString();
+        }
+        return v;
+    }
+
+    /** The literal as a number, or null when it is none (then it equals no number column). */
+    static BigDecimal number(String literal) {
+        try {
+            return new BigDecimal(literal.trim());
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    /** A number column's value as a BigDecimal; null for a value with no decimal form. */
+    static BigDecimal decimal(Number num) {
+        if (num instanceof BigDecimal b) {
+            return b;
+        }
+        try {
+            return new BigDecimal(num.toString());
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
     /** value compared with the filter's literal; null when a number column meets a non-numeric literal. */
     private static Integer compare(Object value, String literal) {
         if (value instanceof Number num) {
-            BigDecimal lit;
-            try {
-                lit = new BigDecimal(literal.trim());
-            } catch (NumberFormatException e) {
+            BigDecimal lit = number(literal);
+            BigDecimal left = decimal(num);
+            if (lit == null || left == null) {
                 return null;
             }
-            BigDecimal left = num instanceof BigDecimal b ? b : new BigDecimal(num.toString());
             return Integer.signum(left.compareTo(lit));
         }
         return Integer.signum(value.toString().compareTo(literal));

@@ -10,8 +10,8 @@ import javax.sql.DataSource;
 /**
  * Routes database changes (protocol.md §5): realtime.messages rows become database broadcasts, every other change
  * goes as postgres_changes to the channels whose bindings match it, under row security when a data source was given.
- * Called from the change-capture thread only; it reads the registry's thread-safe sets and hands each frame to the
- * subscriber's event loop.
+ * Called from the change-capture thread only; it looks the candidate channels up in the registry's thread-safe
+ * subscription index (not a scan of every subscription) and hands each frame to the subscriber's event loop.
  */
 final class ChangeRouter implements AutoCloseable {
     private static final String ANON = "anon";
@@ -71,7 +71,7 @@ final class ChangeRouter implements AutoCloseable {
         Map<String, Boolean> verdicts = null;
         ChangePayload payload = null;
         boolean sent = false;
-        for (JoinedChannel ch : topics.withChanges()) {
+        for (JoinedChannel ch : topics.subscriptions().candidates(e)) {
             if (ch.closed || !ch.pgSubscribed) {
                 continue;
             }
@@ -108,7 +108,7 @@ final class ChangeRouter implements AutoCloseable {
     }
 
     private boolean anyMatch(ChangeEvent e) {
-        for (JoinedChannel ch : topics.withChanges()) {
+        for (JoinedChannel ch : topics.subscriptions().candidates(e)) {
             if (!ch.closed && ch.pgSubscribed && !ch.matchingIds(e).isEmpty()) {
                 return true;
             }

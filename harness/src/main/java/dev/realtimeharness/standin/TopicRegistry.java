@@ -6,13 +6,13 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Every joined channel, by topic (broadcast and presence fan-out), plus the set of channels with postgres_changes
+ * Every joined channel, by topic (broadcast and presence fan-out), plus the index of channels with postgres_changes
  * bindings (change routing), and the presence tracked on each topic. Thread-safe: channels are registered and
  * unregistered by their socket's event loop and read by every fan-out, on any thread.
  */
 final class TopicRegistry {
     private final Map<String, Set<JoinedChannel>> byTopic = new ConcurrentHashMap<>();
-    private final Set<JoinedChannel> withChanges = ConcurrentHashMap.newKeySet();
+    private final SubscriptionIndex subscriptions = new SubscriptionIndex();
     private final PresenceRegistry presence = new PresenceRegistry();
     private final StandInStats stats;
 
@@ -22,9 +22,7 @@ final class TopicRegistry {
 
     void register(JoinedChannel ch) {
         byTopic.computeIfAbsent(ch.topic, t -> ConcurrentHashMap.newKeySet()).add(ch);
-        if (!ch.bindings.isEmpty()) {
-            withChanges.add(ch);
-        }
+        subscriptions.add(ch);
         stats.channelJoined();
     }
 
@@ -38,7 +36,7 @@ final class TopicRegistry {
         });
         // Leave, close, shutdown and socket end all untrack: the others get a diff with it in leaves.
         presence.untrack(ch, byTopic.get(ch.topic));
-        withChanges.remove(ch);
+        subscriptions.remove(ch);
         stats.channelLeft();
     }
 
@@ -47,9 +45,9 @@ final class TopicRegistry {
         return byTopic.getOrDefault(topic, Set.of());
     }
 
-    /** Every channel with postgres_changes bindings. */
-    Set<JoinedChannel> withChanges() {
-        return withChanges;
+    /** The channels with postgres_changes bindings, indexed by what their bindings match. */
+    SubscriptionIndex subscriptions() {
+        return subscriptions;
     }
 
     /** A presence track from {@code ch}: a presence_diff to every channel on its topic with presence enabled. */

@@ -35,6 +35,21 @@ class MainTest {
     }
 
     @Test
+    void targetWithAnInvalidScenarioExits2NamingFileLineAndFieldBeforeStartingAnything() throws Exception {
+        Path f = tmp.resolve("bad-target.yaml");
+        Files.writeString(f, "name: bad\ndrivers: 2\npublish: {via: broadcast, rate: 10/s}\n"
+                + "targetLimits:\n  maxUsers: 5\n");
+        assertThat(execute("target", f.toString())).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("bad-target.yaml:5").contains("targetLimits.maxUsers");
+    }
+
+    @Test
+    void targetWithSetButNoScenarioExits2() {
+        assertThat(execute("target", "--set", "drivers=3")).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--set needs a SCENARIO");
+    }
+
+    @Test
     void validateAcceptsTheShippedT030Scenario() {
         Path t030 = Path.of(System.getProperty("scenarios.dir", "../scenarios")).resolve("t030-latency.yaml");
         assertThat(execute("validate", t030.toString())).isEqualTo(ExitCodes.PASSED);

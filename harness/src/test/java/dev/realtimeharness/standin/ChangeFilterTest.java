@@ -37,6 +37,13 @@ class ChangeFilterTest {
     }
 
     @Test
+    void inWithANonNumericCandidateSkipsItForANumberColumn() throws Exception {
+        // It threw a NullPointerException on the capture thread before (a null comparison unboxed).
+        assertThat(matches("c=in.(abc,2)", 2L)).isTrue();
+        assertThat(matches("c=in.(abc,3)", 2L)).isFalse();
+    }
+
+    @Test
     void stringsCompareAsStrings() throws Exception {
         assertThat(matches("c=eq.hello", "hello")).isTrue();
         assertThat(matches("c=neq.hello", "world")).isTrue();

@@ -47,11 +47,17 @@ final class HarnessTargetProcess implements AutoCloseable {
 
     /** Starts {@code harness target --drivers N --cdc MODE} and waits up to {@link #START} for its JSON line. */
     static HarnessTargetProcess start(int drivers, String cdc) throws IOException, InterruptedException {
+        return start(List.of("--drivers", String.valueOf(drivers), "--cdc", cdc));
+    }
+
+    /** Starts {@code harness target ARGS} and waits up to {@link #START} for its JSON line. */
+    static HarnessTargetProcess start(List<String> args) throws IOException, InterruptedException {
         Path jar = findJar();
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Path stderr = Files.createTempFile("harness-target", ".err");
-        Process p = new ProcessBuilder(java, "-Xmx512m", "-jar", jar.toString(), "target", "--drivers",
-                String.valueOf(drivers), "--cdc", cdc).redirectError(stderr.toFile()).start();
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx512m", "-jar", jar.toString(), "target"));
+        command.addAll(args);
+        Process p = new ProcessBuilder(command).redirectError(stderr.toFile()).start();
         // Read on a daemon thread, and on to the end, so that a silent target cannot hang the wait and a chatty one
         // never blocks on a full pipe.
         List<String> lines = new CopyOnWriteArrayList<>();
