@@ -50,9 +50,15 @@ final class PublishPhase {
         return new PublishPhase(scenario, runId, ledger, expectations, publishFailures, recorders);
     }
 
-    /** The warm-up took {@code nanos} of the duration's clock: the measured publishing still lasts the duration. */
+    /**
+     * After a warm-up of {@code nanos} (0: none) the publisher is open and hot, so the measured publishing lasts the
+     * whole duration from now; without one, the duration still counts from {@link #begin} (the publisher's opening
+     * included), as it always has.
+     */
     void afterWarmUp(long nanos) {
-        endNanos += nanos;
+        if (nanos > 0) {
+            endNanos = System.nanoTime() + scenario.duration().toNanos();
+        }
     }
 
     /** Publishes on its own thread until the schedule ends or {@code interrupted}; returns when it has stopped. */
