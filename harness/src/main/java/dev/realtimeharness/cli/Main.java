@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
 @Command(name = "harness", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Load-testing and latency gate for Supabase Realtime.",
         subcommands = {RunCommand.class, TargetCommand.class, ValidateCommand.class, GateCommand.class,
-            CompareCommand.class, ReportCommand.class, HistoryCommand.class, MergeCommand.class},
+            CompareCommand.class, ReportCommand.class, HistoryCommand.class, MergeCommand.class,
+            BenchCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:the run finished and every gate check passed",

@@ -32,10 +32,11 @@ final class ValidateCommand implements Callable<Integer> {
             Scenario s = ScenarioLoader.load(scenario, sets);
             long channels = (long) s.drivers() * s.channelsPerDriver();
             main.out().printf("%s: valid. %s: %d drivers x %d channels (%d channels), publish via %s at %s%s, "
-                            + "duration %s, gate %s%n", scenario, s.name(), s.drivers(), s.channelsPerDriver(), channels,
+                            + "duration %s (warm-up %s first), gate %s%n", scenario, s.name(), s.drivers(), s.channelsPerDriver(), channels,
                     s.publish().via().wireName(), s.publish().rate().format(),
                     s.publish().messages() == null ? "" : ", " + s.publish().messages() + " messages",
                     dev.realtimeharness.scenario.Durations.format(s.duration()),
+                    dev.realtimeharness.scenario.Durations.format(s.warmup()),
                     s.gate().isEmpty() ? "none" : s.gate());
             return ExitCodes.PASSED;
         } catch (ScenarioException e) {
