@@ -51,6 +51,21 @@ public final class PublishLoop implements Runnable {
         return skipped;
     }
 
+    /**
+     * Runs the loop on a daemon thread named {@code name} until its schedule ends or {@code interrupted}; then stops it
+     * and waits (at most 5 s) for the thread to end.
+     */
+    public void runOnThread(String name, java.util.function.BooleanSupplier interrupted) throws InterruptedException {
+        Thread thread = new Thread(this, name);
+        thread.setDaemon(true);
+        thread.start();
+        while (thread.isAlive() && !interrupted.getAsBoolean()) {
+            thread.join(100);
+        }
+        stop();
+        thread.join(5_000);
+    }
+
     @Override
     public void run() {
         for (long seq = 0; seq < maxMessages && !stopped; seq++) {

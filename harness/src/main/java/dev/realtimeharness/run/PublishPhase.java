@@ -106,14 +106,7 @@ final class PublishPhase {
                     ledger.register(probe.seq(), probe.dueNanos(), owed.ready(), owed.down(), owed.neverReady());
                     return true;
                 }, publisher, outcome);
-        Thread publishThread = new Thread(loop, "publish");
-        publishThread.setDaemon(true);
-        publishThread.start();
-        while (publishThread.isAlive() && !interrupted.getAsBoolean()) {
-            publishThread.join(100);
-        }
-        loop.stop();
-        publishThread.join(5_000);
+        loop.runOnThread("publish", interrupted);
     }
 
     /** Probes not published because no subscription receives them. */

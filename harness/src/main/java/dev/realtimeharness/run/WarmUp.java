@@ -110,14 +110,7 @@ final class WarmUp {
                     ledger.register(probe.seq(), probe.dueNanos(), owed.ready());
                     return true;
                 }, publisher, outcome);
-        Thread thread = new Thread(loop, "publish-warmup");
-        thread.setDaemon(true);
-        thread.start();
-        while (thread.isAlive() && !stop.getAsBoolean()) {
-            thread.join(100);
-        }
-        loop.stop();
-        thread.join(5_000);
+        loop.runOnThread("publish-warmup", stop);
         long drainUntil = lastSend.get() + scenario.drainTimeout().toNanos();
         while (!stop.getAsBoolean() && ledger.pending() > 0 && System.nanoTime() - drainUntil < 0) {
             Thread.sleep(20);
