@@ -44,9 +44,8 @@ final class FleetDrive {
             // How long received frames wait for these loops while probes are delivered: part of the harness's own
             // verdict (harness.saturated). Not before: connecting and joining load classes and compile code on the
             // loops (tens of ms, once), which the connect and join latencies report.
-            ShardRun.awaitStart(startAt, interrupted, m.out()); // --start-at: every shard publishes from then
             in.loopLag.start(group);
-            m.publishAndDrain(interrupted, dispatchers);
+            m.publishAndDrain(interrupted, dispatchers, startAt); // --start-at: every shard measures from then
             Measurement.Result result = m.finish();
             if (in.writes.failed()) {
                 err.println("harness: the run did not count: " + in.writes.failure());

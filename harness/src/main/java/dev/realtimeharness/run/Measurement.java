@@ -43,7 +43,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Measurement implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Measurement.class);
-    private static final long SECOND = 1_000_000_000L;
 
     private final Scenario scenario;
     private final MeasurementOptions options;
@@ -283,7 +282,7 @@ public final class Measurement implements AutoCloseable {
     public static Duration readyTimeout(Scenario s) {
         double joinSeconds = s.drivers() * (double) s.channelsPerDriver() / s.ramp().joinRate().perSecond();
         double connectSeconds = s.drivers() / s.ramp().connectRate().perSecond();
-        long nanos = (long) ((joinSeconds + connectSeconds + 30) * SECOND);
+        long nanos = (long) ((joinSeconds + connectSeconds + 30) * 1e9);
         return Duration.ofNanos(Math.min(nanos, s.duration().toNanos()));
     }
 
@@ -319,7 +318,8 @@ public final class Measurement implements AutoCloseable {
      * The publish phase: the open-model schedule runs from t0 whatever the target does, for the scenario's duration
      * (connecting and joining come before it, the drain after).
      */
-    void publishAndDrain(BooleanSupplier stop, Dispatchers dispatchers) throws InterruptedException, SQLException {
+    void publishAndDrain(BooleanSupplier stop, Dispatchers dispatchers, Instant startAt)
+            throws InterruptedException, SQLException {
         PublishPhase phase = PublishPhase.begin(scenario, ShardRun.ids(runId, scenario), in.ledger, expectations,
                 in.publishFailures, in.recorders);
         Publishers.Endpoints endpoints = new Publishers.Endpoints(target.jdbcUrl(), target.user(), target.password(),
@@ -332,7 +332,8 @@ public final class Measurement implements AutoCloseable {
                         scenario.publish().connections() == null ? " (sized from the rate and the round trip)" : "");
             }
             BooleanSupplier broken = () -> stop.getAsBoolean() || in.writes.failed(); // results unwritable: stop
-            phase.afterWarmUp(in.warmUp.run(scenario, publisher, expectations, broken, out)); // t0 after it
+            long warm = in.warmUp.run(scenario, publisher, expectations, broken, out);
+            phase.afterWarmUp(warm + ShardRun.awaitStart(startAt, broken, out)); // t0: after both
             watch.publishingStarts(in.ledger, System.nanoTime());
             faults.start(System.nanoTime());
             phase.publish(publisher, () -> broken.getAsBoolean() || watch.stopping()); // an early stop still drains

@@ -51,9 +51,9 @@ final class PublishPhase {
     }
 
     /**
-     * After a warm-up of {@code nanos} (0: none) the publisher is open and hot, so the measured publishing lasts the
-     * whole duration from now; without one, the duration still counts from {@link #begin} (the publisher's opening
-     * included), as it always has.
+     * After a warm-up or a wait for {@code --start-at} of {@code nanos} together (0: neither), the publisher is open,
+     * so the measured publishing lasts the whole duration from now; without either, the duration still counts from
+     * {@link #begin} (the publisher's opening included), as it always has.
      */
     void afterWarmUp(long nanos) {
         if (nanos > 0) {

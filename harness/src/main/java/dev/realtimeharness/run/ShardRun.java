@@ -65,21 +65,25 @@ public final class ShardRun {
 
     /**
      * Holds the start of publishing until {@code startAt} (connections are open and joined, heartbeats go on), so
-     * that shards started apart publish in the same wall-clock window. Returns at once when it has passed.
+     * that shards started apart publish in the same wall-clock window. Called after the warm-up, so that the shards'
+     * measured publishing starts together however long each took to get ready and warm. Returns at once when it has
+     * passed; returns how long it waited, in nanoseconds.
      */
-    static void awaitStart(Instant startAt, BooleanSupplier stop, PrintStream out) throws InterruptedException {
+    static long awaitStart(Instant startAt, BooleanSupplier stop, PrintStream out) throws InterruptedException {
         if (startAt == null) {
-            return;
+            return 0;
         }
         long waitMillis = Duration.between(Instant.now(), startAt).toMillis();
         if (waitMillis <= 0) {
             out.printf("--start-at %s: passed %.1f s ago, publishing now%n", startAt, -waitMillis / 1000.0);
-            return;
+            return 0;
         }
         out.printf("--start-at %s: publishing starts in %.1f s%n", startAt, waitMillis / 1000.0);
+        long from = System.nanoTime();
         while (!stop.getAsBoolean() && Instant.now().isBefore(startAt)) {
             Thread.sleep(Math.max(1, Math.min(100, Duration.between(Instant.now(), startAt).toMillis())));
         }
+        return System.nanoTime() - from;
     }
 
     /** A shard's exit: its own gate is informational, so a failed check does not fail the shard. */
