@@ -67,14 +67,17 @@ public final class FanoutServer {
         long start = System.nanoTime();
         List<Channel> touched = new ArrayList<>();
         server.eventLoop().scheduleAtFixedRate(() -> {
-            List<Joined> channels = joined;
-            if (channels.isEmpty()) {
+            // A snapshot: a write can close a socket at once, and its close removes it from the list.
+            Joined[] channels = joined.toArray(new Joined[0]);
+            long due = (long) ((System.nanoTime() - start) / 1e9 * rate);
+            if (channels.length == 0) {
+                // Nothing owed while no one listens: a client that joins later gets the rate, not a backlog.
+                sent[0] = due;
                 return;
             }
-            long due = (long) ((System.nanoTime() - start) / 1e9 * rate);
-            int n = channels.size();
+            int n = channels.length;
             while (sent[0] < due) {
-                Joined j = channels.get((int) (sent[0]++ % n));
+                Joined j = channels[(int) (sent[0]++ % n)];
                 if (j.channel().isActive()) {
                     j.channel().write(new TextWebSocketFrame(j.frame().duplicate()), j.channel().voidPromise());
                     touched.add(j.channel());
