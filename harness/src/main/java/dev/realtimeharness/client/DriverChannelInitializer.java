@@ -53,6 +53,9 @@ final class DriverChannelInitializer extends ChannelInitializer<SocketChannel> {
                 .maxFramePayloadLength(MAX_FRAME_BYTES)
                 .handshakeTimeoutMillis(HANDSHAKE_TIMEOUT_MILLIS)
                 .dropPongFrames(true)
+                // PhoenixFrameHandler checks each (aggregated) text frame with Utf8.isValid instead: Netty's
+                // validator calls back once per byte.
+                .withUTF8Validator(false)
                 // A close waits for the close frame to be written, but no longer than this: a peer that stopped
                 // reading must not keep a socket (and its reconnect) hanging. Netty's default is 10 s.
                 .forceCloseTimeoutMillis(Outbound.CLOSE_WAIT_MILLIS)

@@ -5,17 +5,23 @@ import dev.realtimeharness.protocol.InboundScan;
 import dev.realtimeharness.protocol.PhoenixCodec;
 import dev.realtimeharness.protocol.PhoenixMessage;
 import dev.realtimeharness.protocol.ProtocolException;
+import dev.realtimeharness.protocol.Utf8;
 import dev.realtimeharness.protocol.Vsn;
 import dev.realtimeharness.protocol.WireFrame;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakeException;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.util.concurrent.FastThreadLocal;
 import java.nio.charset.StandardCharsets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,9 +35,16 @@ import org.slf4j.LoggerFactory;
 final class PhoenixFrameHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
     private static final Logger log = LoggerFactory.getLogger(PhoenixFrameHandler.class);
     private static final int HEAD_BYTES = 120;
-    // The copy buffer for direct frames: this size is kept; a larger one, grown for a big frame, is dropped after
-    // that frame, so one 5 MB frame does not pin 5 MB per connection for the rest of the run.
+    // The copy buffer for direct frames, one per event-loop thread (a frame is scanned and handed on before the
+    // next is read, so the sockets of one loop can share it; one per connection cost 4 KiB each): this size is kept;
+    // a larger one, grown for a big frame, is dropped after that frame, so one 5 MB frame does not pin 5 MB.
     static final int SCRATCH_BYTES = 4096;
+    private static final FastThreadLocal<byte[][]> SCRATCH = new FastThreadLocal<>() {
+        @Override
+        protected byte[][] initialValue() {
+            return new byte[][] {new byte[SCRATCH_BYTES]};
+        }
+    };
 
     private final DriverConnection connection;
     private final HandshakeResponseRecorder handshake;
@@ -39,7 +52,6 @@ final class PhoenixFrameHandler extends SimpleChannelInboundHandler<WebSocketFra
     private final PhoenixCodec codec;
     private final InboundScan scan;
     private final int attempt;
-    private byte[] scratch = new byte[SCRATCH_BYTES];
 
     /** {@code handshake}: the recorder of this pipeline's upgrade response, null when there is none. */
     PhoenixFrameHandler(DriverConnection connection, HandshakeResponseRecorder handshake, Vsn vsn,
@@ -61,11 +73,12 @@ final class PhoenixFrameHandler extends SimpleChannelInboundHandler<WebSocketFra
             return;
         }
         if (frame instanceof TextWebSocketFrame) {
+            byte[][] scratch = SCRATCH.get();
             try {
-                onText(frame.content(), recvNanos);
+                onText(ctx, frame.content(), recvNanos, scratch);
             } finally {
-                if (scratch.length > SCRATCH_BYTES) {
-                    scratch = new byte[SCRATCH_BYTES];
+                if (scratch[0].length > SCRATCH_BYTES) {
+                    scratch[0] = new byte[SCRATCH_BYTES];
                 }
             }
         } else if (frame instanceof BinaryWebSocketFrame) {
@@ -73,9 +86,9 @@ final class PhoenixFrameHandler extends SimpleChannelInboundHandler<WebSocketFra
         }
     }
 
-    /** The size of the copy buffer now (tests). */
+    /** The size of the calling thread's copy buffer now (tests). */
     int scratchBytes() {
-        return scratch.length;
+        return SCRATCH.get()[0].length;
     }
 
     @Override
@@ -99,7 +112,7 @@ final class PhoenixFrameHandler extends SimpleChannelInboundHandler<WebSocketFra
         ctx.close();
     }
 
-    private void onText(ByteBuf content, long recvNanos) {
+    private void onText(ChannelHandlerContext ctx, ByteBuf content, long recvNanos, byte[][] scratch) {
         int len = content.readableBytes();
         byte[] bytes;
         int off;
@@ -107,12 +120,16 @@ final class PhoenixFrameHandler extends SimpleChannelInboundHandler<WebSocketFra
             bytes = content.array();
             off = content.arrayOffset() + content.readerIndex();
         } else {
-            if (scratch.length < len) {
-                scratch = new byte[len];
+            if (scratch[0].length < len) {
+                scratch[0] = new byte[len];
             }
-            content.getBytes(content.readerIndex(), scratch, 0, len);
-            bytes = scratch;
+            bytes = scratch[0];
+            content.getBytes(content.readerIndex(), bytes, 0, len);
             off = 0;
+        }
+        if (!Utf8.isValid(bytes, off, len)) {
+            invalidUtf8(ctx);
+            return;
         }
         try {
             scan.scanText(vsn, bytes, off, len);
@@ -133,6 +150,18 @@ final class PhoenixFrameHandler extends SimpleChannelInboundHandler<WebSocketFra
             return;
         }
         connection.onControl(m, recvNanos);
+    }
+
+    // What Netty's validator (switched off in DriverChannelInitializer: it cost a quarter of the receive path) does
+    // with a text frame that is not UTF-8: close 1007, then the protocol error, which closes the socket.
+    private void invalidUtf8(ChannelHandlerContext ctx) {
+        CorruptedWebSocketFrameException e = new CorruptedWebSocketFrameException(
+                WebSocketCloseStatus.INVALID_PAYLOAD_DATA, "bytes are not UTF-8");
+        if (ctx.channel().isActive()) {
+            ctx.writeAndFlush(new CloseWebSocketFrame(e.closeStatus().code(), e.getMessage()))
+                    .addListener(ChannelFutureListener.CLOSE);
+        }
+        exceptionCaught(ctx, e);
     }
 
     private void onBinary(ByteBuf content, long recvNanos) {

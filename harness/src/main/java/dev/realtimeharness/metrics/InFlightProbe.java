@@ -32,6 +32,10 @@ final class InFlightProbe implements DeliveryOrder.Sent {
         this.pending = pending;
     }
 
+    long seq() {
+        return seq;
+    }
+
     long dueNanos() {
         return dueNanos;
     }

@@ -5,6 +5,7 @@ import java.util.Iterator;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 
@@ -77,6 +78,9 @@ public final class ProbeLedger {
 
     private final int subscriptionCount;
     private final ConcurrentHashMap<Long, InFlightProbe> inFlight = new ConcurrentHashMap<>();
+    // The latest probes by seq modulo its size, looked at before the map: a delivery's lookup boxes no Long.
+    private static final int RECENT = 4096;
+    private final AtomicReferenceArray<InFlightProbe> recent = new AtomicReferenceArray<>(RECENT);
     // Highest seq delivered per subscription, -1 before the first one: post-eviction duplicates.
     private final AtomicLongArray highestDeliveredSeq;
     private final DeliveryOrder order;
@@ -166,6 +170,7 @@ public final class ProbeLedger {
         if (inFlight.putIfAbsent(seq, probe) != null) {
             throw new IllegalStateException("probe seq " + seq + " is already registered");
         }
+        recent.set((int) (seq & (RECENT - 1)), probe);
         highestRegisteredSeq.accumulateAndGet(seq, Math::max);
         published.increment();
         expectedDeliveries.add(n);
@@ -182,7 +187,7 @@ public final class ProbeLedger {
      * {@link #expireOlderThan} passes {@code failedNanos} (a delivery arriving anyway is late). Returns how many.
      */
     public long publishFailed(long seq, long failedNanos) {
-        InFlightProbe probe = inFlight.get(seq);
+        InFlightProbe probe = probe(seq);
         if (probe == null) {
             return 0;
         }
@@ -198,7 +203,7 @@ public final class ProbeLedger {
 
     /** Records when probe {@code seq} was handed to the driver; unknown seqs are ignored. */
     public void markSent(long seq, long sendNanos) {
-        InFlightProbe probe = inFlight.get(seq);
+        InFlightProbe probe = probe(seq);
         if (probe != null) {
             probe.markSent(sendNanos);
         }
@@ -209,7 +214,7 @@ public final class ProbeLedger {
      * order and acknowledges none); call in the lane's send order and before the frame is written.
      */
     public void markSent(long seq, long sendNanos, int lane) {
-        InFlightProbe probe = inFlight.get(seq);
+        InFlightProbe probe = probe(seq);
         if (probe != null) {
             probe.markSent(sendNanos);
             order.sentOnLane(lane, seq);
@@ -222,7 +227,7 @@ public final class ProbeLedger {
      * call has not yet seen cannot have been overtaken by a probe sent after it.
      */
     public void markAcknowledged(long seq) {
-        InFlightProbe probe = inFlight.get(seq);
+        InFlightProbe probe = probe(seq);
         if (probe != null) {
             probe.markAcknowledged(clock);
         }
@@ -234,7 +239,7 @@ public final class ProbeLedger {
             unexpected.increment();
             return new Delivery(Kind.UNEXPECTED, seq, 0, NOT_SENT);
         }
-        InFlightProbe probe = inFlight.get(seq);
+        InFlightProbe probe = probe(seq);
         if (probe == null) {
             return settledOrUnknown(seq, subscription);
         }
@@ -292,6 +297,7 @@ public final class ProbeLedger {
                 addLost(LostReason.IN_FLIGHT, probe.dueNanos(), m);
                 marked += m;
                 it.remove();
+                recent.compareAndSet((int) (probe.seq() & (RECENT - 1)), probe, null);
             }
         }
         return marked;
@@ -380,6 +386,11 @@ public final class ProbeLedger {
     /** Probes held in memory (the in-flight window). */
     public int inFlightProbes() {
         return inFlight.size();
+    }
+
+    private InFlightProbe probe(long seq) {
+        InFlightProbe p = recent.get((int) (seq & (RECENT - 1)));
+        return p != null && p.seq() == seq ? p : inFlight.get(seq);
     }
 
     private void addLost(LostReason reason, long dueNanos, long n) {

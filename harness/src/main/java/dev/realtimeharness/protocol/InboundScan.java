@@ -14,7 +14,18 @@ import java.nio.charset.StandardCharsets;
  * {@code payload.payload.probe} for broadcasts (text frames) or the top-level {@code probe} of a kind-4 payload.
  */
 public final class InboundScan {
+    // Event names and change types the receive path compares against: handed out as these constants, without a new
+    // String per frame.
+    private static final String[] KNOWN = {Events.POSTGRES_CHANGES, Events.BROADCAST, Events.REPLY, Events.SYSTEM,
+        Events.PRESENCE_STATE, Events.PRESENCE_DIFF, Events.CLOSE, Events.ERROR, "INSERT", "UPDATE", "DELETE"};
+
+    private static final int PLAIN = 0;
+    private static final int TOPIC = 1;
+    private static final int KNOWN_NAME = 2;
+
     private final String probeColumn;
+    // The previous frame's topic: a connection with one channel (or a run of frames on one) reuses it, with its hash.
+    private String lastTopic;
 
     private String joinRef;
     private String ref;
@@ -112,10 +123,10 @@ public final class InboundScan {
         if (p.nextToken() != JsonToken.START_ARRAY) {
             throw new ProtocolException("expected V2 array");
         }
-        joinRef = nullableString(p);
-        ref = nullableString(p);
-        topic = nullableString(p);
-        event = nullableString(p);
+        joinRef = nullableString(p, PLAIN);
+        ref = nullableString(p, PLAIN);
+        topic = nullableString(p, TOPIC);
+        event = nullableString(p, KNOWN_NAME);
         JsonToken t = p.nextToken();
         if (t == JsonToken.START_OBJECT) {
             scanPayload(p);
@@ -134,8 +145,8 @@ public final class InboundScan {
             String name = p.currentName();
             JsonToken v = p.nextToken();
             switch (name) {
-                case "topic" -> topic = p.getValueAsString();
-                case "event" -> event = p.getValueAsString();
+                case "topic" -> topic = v == JsonToken.VALUE_STRING ? topic(p) : p.getValueAsString();
+                case "event" -> event = v == JsonToken.VALUE_STRING ? known(p) : p.getValueAsString();
                 case "ref" -> ref = v == JsonToken.VALUE_NULL ? null : p.getValueAsString();
                 case "join_ref" -> joinRef = v == JsonToken.VALUE_NULL ? null : p.getValueAsString();
                 case "payload" -> {
@@ -172,7 +183,7 @@ public final class InboundScan {
             JsonToken v = p.nextToken();
             switch (name) {
                 case "commit_timestamp" -> commitTimestamp = v == JsonToken.VALUE_STRING ? p.getText() : null;
-                case "type" -> changeType = v == JsonToken.VALUE_STRING ? p.getText() : null;
+                case "type" -> changeType = v == JsonToken.VALUE_STRING ? known(p) : null;
                 case "record" -> {
                     if (v == JsonToken.START_OBJECT) {
                         scanRecord(p);
@@ -209,7 +220,38 @@ public final class InboundScan {
         }
     }
 
-    private static String nullableString(JsonParser p) throws IOException, ProtocolException {
+    private String topic(JsonParser p) throws IOException {
+        String last = lastTopic;
+        if (last != null && last.length() == p.getTextLength() && sameChars(last, p.getTextCharacters(),
+                p.getTextOffset())) {
+            return last;
+        }
+        lastTopic = p.getText();
+        return lastTopic;
+    }
+
+    private static String known(JsonParser p) throws IOException {
+        char[] c = p.getTextCharacters();
+        int off = p.getTextOffset();
+        int len = p.getTextLength();
+        for (String k : KNOWN) {
+            if (k.length() == len && sameChars(k, c, off)) {
+                return k;
+            }
+        }
+        return p.getText();
+    }
+
+    private static boolean sameChars(String k, char[] c, int off) {
+        for (int i = 0; i < k.length(); i++) {
+            if (k.charAt(i) != c[off + i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private String nullableString(JsonParser p, int kind) throws IOException, ProtocolException {
         JsonToken t = p.nextToken();
         if (t == JsonToken.VALUE_NULL) {
             return null;
@@ -221,6 +263,9 @@ public final class InboundScan {
             p.skipChildren();
             return null;
         }
-        return p.getText();
+        if (t != JsonToken.VALUE_STRING || kind == PLAIN) {
+            return p.getText();
+        }
+        return kind == TOPIC ? topic(p) : known(p);
     }
 }

@@ -253,4 +253,26 @@ class ProbeLedgerTest {
         assertThat(ledger.lost()).isZero();
         assertBalanced(ledger);
     }
+
+    @Test
+    void probesWhoseSeqsShareARecentSlotAreEachFoundAndEvictedOnes() {
+        ProbeLedger ledger = new ProbeLedger(2);
+        long a = 7;
+        long b = 7 + 4096;
+        ledger.register(a, 100, new int[] {0, 1});
+        ledger.register(b, 200, new int[] {0, 1});
+        ledger.markSent(a, 100);
+        ledger.markSent(b, 200);
+        ProbeLedger.Delivery first = ledger.recordDelivery(a, 0, 300);
+        assertThat(first.delivered()).isTrue();
+        assertThat(first.dueNanos()).isEqualTo(100);
+        assertThat(ledger.recordDelivery(b, 0, 300).dueNanos()).isEqualTo(200);
+        assertThat(ledger.recordDelivery(a, 0, 301).kind()).isEqualTo(ProbeLedger.Kind.DUPLICATE);
+        // a is evicted (sent before 150), its pending delivery at subscription 1 lost; b stays.
+        assertThat(ledger.expireOlderThan(150)).isEqualTo(1);
+        assertThat(ledger.recordDelivery(a, 1, 400).kind()).isEqualTo(ProbeLedger.Kind.LATE);
+        assertThat(ledger.recordDelivery(b, 1, 400).delivered()).isTrue();
+        assertThat(ledger.delivered()).isEqualTo(3);
+        assertThat(ledger.lost()).isEqualTo(1);
+    }
 }

@@ -68,4 +68,22 @@ class InboundScanTest {
         assertThatThrownBy(() -> s.scanText(Vsn.V2, "[null,")).isInstanceOf(ProtocolException.class);
         assertThatThrownBy(() -> s.scanText(Vsn.V1, "[1,2]")).isInstanceOf(ProtocolException.class);
     }
+
+    @Test
+    void reusedTopicAndEventNamesFollowEachFrame() throws ProtocolException {
+        InboundScan s = new InboundScan("notes");
+        String[][] frames = {{"realtime:a", "broadcast"}, {"realtime:a", "custom_evt"}, {"realtime:b", "phx_reply"},
+            {"realtime:ab", "broadcast"}, {"realtime:a", "INSERT"}, {"realtime:a", "broadcast"}};
+        for (String[] f : frames) {
+            s.scanText(Vsn.V2, "[null,null,\"" + f[0] + "\",\"" + f[1] + "\",{\"data\":{\"type\":\"UPDAT\"}}]");
+            assertThat(s.topic()).isEqualTo(f[0]);
+            assertThat(s.event()).isEqualTo(f[1]);
+            assertThat(s.changeType()).isEqualTo("UPDAT");
+            s.scanText(Vsn.V1, "{\"event\":\"" + f[1] + "\",\"payload\":{\"data\":{\"type\":\"DELETE\"}},"
+                    + "\"ref\":null,\"topic\":\"" + f[0] + "\"}");
+            assertThat(s.topic()).isEqualTo(f[0]);
+            assertThat(s.event()).isEqualTo(f[1]);
+            assertThat(s.changeType()).isEqualTo("DELETE");
+        }
+    }
 }
