@@ -4,7 +4,6 @@ import dev.realtimeharness.metrics.LatencyRecorders;
 import dev.realtimeharness.metrics.Metric;
 import dev.realtimeharness.metrics.ProbeLedger;
 import dev.realtimeharness.publish.OpenModelSchedule;
-import dev.realtimeharness.publish.Probe;
 import dev.realtimeharness.publish.PublishLoop;
 import dev.realtimeharness.publish.Publisher;
 import dev.realtimeharness.scenario.Scenario;
@@ -64,38 +63,12 @@ final class PublishPhase {
     /** Publishes on its own thread until the schedule ends or {@code interrupted}; returns when it has stopped. */
     void publish(Publisher publisher, BooleanSupplier interrupted) throws InterruptedException {
         long maxMessages = scenario.publish().messages() != null ? scenario.publish().messages() : Long.MAX_VALUE;
-        Publisher.Outcome outcome = new Publisher.Outcome() {
-            @Override
-            public void sent(Probe probe, long sendNanos) {
-                ledger.markSent(probe.seq(), sendNanos);
-                sentAt(probe, sendNanos);
-            }
-
-            @Override
-            public void sentOnLane(Probe probe, long sendNanos, int lane) {
-                ledger.markSent(probe.seq(), sendNanos, lane);
-                sentAt(probe, sendNanos);
-            }
-
-            private void sentAt(Probe probe, long sendNanos) {
-                // The harness's own lag behind its schedule: large values mean the publisher, not the target,
-                // delayed the probes (their due-time latency includes it).
-                recorders.recordNanos(Metric.PUBLISH_LAG, sendNanos - probe.dueNanos());
-                lastSendNanos.accumulateAndGet(sendNanos, Math::max);
-            }
-
-            @Override
-            public void acknowledged(Probe probe) {
-                ledger.markAcknowledged(probe.seq());
-            }
-
-            @Override
-            public void failed(Probe probe, String reason) {
-                publishFailures.increment();
-                // Nothing was sent: what it still owed is lost for this reason, not left to expire as in flight.
-                ledger.publishFailed(probe.seq(), System.nanoTime());
-            }
-        };
+        Publisher.Outcome outcome = new LedgerOutcome(ledger, (probe, sendNanos) -> {
+            // The harness's own lag behind its schedule: large values mean the publisher, not the target, delayed
+            // the probes (their due-time latency includes it).
+            recorders.recordNanos(Metric.PUBLISH_LAG, sendNanos - probe.dueNanos());
+            lastSendNanos.accumulateAndGet(sendNanos, Math::max);
+        }, publishFailures::increment);
         long t0 = System.nanoTime() + 50_000_000L;
         loop = new PublishLoop(new OpenModelSchedule(t0, scenario.publish().rate().perSecond()), maxMessages,
                 endNanos, scenario.drivers(), runId, probe -> {

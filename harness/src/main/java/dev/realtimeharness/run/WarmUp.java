@@ -76,29 +76,8 @@ final class WarmUp {
         out.printf("warm-up: %s of unmeasured probes at %s (not in the verdict)%n",
                 scenario.warmup().toSeconds() + " s", scenario.publish().rate().format());
         AtomicLong lastSend = new AtomicLong(System.nanoTime());
-        Publisher.Outcome outcome = new Publisher.Outcome() {
-            @Override
-            public void sent(Probe probe, long sendNanos) {
-                ledger.markSent(probe.seq(), sendNanos);
-                lastSend.accumulateAndGet(sendNanos, Math::max);
-            }
-
-            @Override
-            public void sentOnLane(Probe probe, long sendNanos, int lane) {
-                ledger.markSent(probe.seq(), sendNanos, lane);
-                lastSend.accumulateAndGet(sendNanos, Math::max);
-            }
-
-            @Override
-            public void acknowledged(Probe probe) {
-                ledger.markAcknowledged(probe.seq());
-            }
-
-            @Override
-            public void failed(Probe probe, String reason) {
-                ledger.publishFailed(probe.seq(), System.nanoTime());
-            }
-        };
+        Publisher.Outcome outcome = new LedgerOutcome(ledger,
+                (probe, sendNanos) -> lastSend.accumulateAndGet(sendNanos, Math::max), () -> { });
         startNanos = System.nanoTime();
         long t0 = startNanos + 50_000_000L;
         PublishLoop loop = new PublishLoop(new OpenModelSchedule(t0, scenario.publish().rate().perSecond()),
