@@ -33,6 +33,7 @@ import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -44,6 +45,10 @@ import org.postgresql.ds.PGSimpleDataSource;
  * driver and receives an INSERT made through the printed dbUrl, and receives its own broadcast ({@code self: true}),
  * once with the default vsn 2.0.0 and once with 1.0.0. The build's pre-integration-test phase runs npm install.
  */
+// One instance for the class, so that the target's capture mode is an overridable method (cdc()): a subclass hiding a
+// static @BeforeAll did not stop JUnit from running the superclass's too, which started a stream target that
+// RealtimeJsPollIT overwrote and never stopped (one `harness target --cdc stream` left running per CI run).
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RealtimeJsIT {
     private static final Path CHECK_DIR = NodeScenario.CHECK_DIR;
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -56,17 +61,18 @@ class RealtimeJsIT {
     private static final Duration NODE_RUN = Duration.ofSeconds(25);
     private static final Duration STOP = Duration.ofSeconds(10);
 
-    private static HarnessTargetProcess target;
-    private static JsonNode info;
+    private HarnessTargetProcess target;
+    private JsonNode info;
+
+    /** The target's change capture: stream here, poll in RealtimeJsPollIT. */
+    String cdc() {
+        return "stream";
+    }
 
     @BeforeAll
     @Timeout(value = 55, unit = TimeUnit.SECONDS)
-    static void startTarget() throws Exception {
-        startTarget("stream");
-    }
-
-    /** {@code cdc}: the target's change capture, stream or poll (RealtimeJsPollIT). */
-    static void startTarget(String cdc) throws Exception {
+    void startTarget() throws Exception {
+        String cdc = cdc();
         NodeScenario.assertRealtimeJsInstalled();
         // Its own `harness target` process, not the shared in-JVM target: the command and the jar are under test.
         target = HarnessTargetProcess.start(3, cdc);
@@ -79,7 +85,7 @@ class RealtimeJsIT {
 
     @AfterAll
     @Timeout(value = 30, unit = TimeUnit.SECONDS)
-    static void stopTarget() throws Exception {
+    void stopTarget() throws Exception {
         if (target != null) {
             target.close();
         }
