@@ -22,7 +22,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * The quick run {@code mvn verify} makes of every benchmark in this module: 1 fork, one 1 s warm-up and one 1 s
  * measured iteration, with the GC profiler. Writes {@code jmh-result.json} (JMH's JSON) and {@code bench-summary.txt}
  * (ns/op and B/op per benchmark) into the directory given as the first argument. A quick run is a smoke test and a
- * rough figure; the README's full run ({@code java -jar bench/target/benchmarks.jar -prof gc}) is the one to quote.
+ * rough figure; the README's full run ({@code java -jar harness/bench/target/benchmarks.jar -prof gc}) is the one to quote.
  * Exits 1 when a benchmark produced no result.
  */
 public final class BenchMain {
