@@ -104,6 +104,18 @@ final class RunCommand implements Callable<Integer> {
                     + " time of day (14:00:00), so that shards started apart publish in the same window")
     String startAt;
 
+    @Option(names = "--ready-dir", paramLabel = "DIR",
+            description = "with --shard and --run-id, instead of --start-at (an addition to contract.md's synopsis):"
+                    + " a directory every shard can read and write (a shared volume); each shard, once ready and"
+                    + " warm, writes DIR/RUN_ID/ready-K-of-N and waits for all N; publishing starts at the first full"
+                    + " UTC minute at least 10 s after the last shard got ready, the same instant for every shard")
+    Path readyDir;
+
+    @Option(names = "--ready-timeout", paramLabel = "D",
+            description = "with --ready-dir: how long a ready shard waits for the others (default: 10m); when one"
+                    + " never reports ready the shard does not publish, names the missing shards and exits 3")
+    String readyTimeout;
+
     @Option(names = "--metrics-port", paramLabel = "P",
             description = "serve Prometheus metrics of the run at http://BIND:P/metrics while it runs (0: a free port,"
                     + " printed at the start)")
@@ -150,6 +162,24 @@ final class RunCommand implements Callable<Integer> {
                 return ExitCodes.BAD_INPUT;
             }
         }
+        ShardRun.StartRule startRule = new ShardRun.StartRule(start, null, null);
+        if (readyDir != null || readyTimeout != null) {
+            String refused = readyDir == null ? "--ready-timeout needs --ready-dir"
+                    : shardSpec == null ? "--ready-dir needs --shard K/N (it lines up the shards of a run)"
+                    : runId == null ? "--ready-dir needs --run-id ID, the same for every shard"
+                    : start != null ? "--ready-dir and --start-at both set the start: give one of them" : null;
+            Duration wait = Duration.ofMinutes(10);
+            try {
+                wait = readyTimeout == null ? wait : Durations.parse(readyTimeout);
+            } catch (IllegalArgumentException e) {
+                refused = "--ready-timeout " + readyTimeout + ": " + e.getMessage();
+            }
+            if (refused != null) {
+                main.err().println("harness: " + refused);
+                return ExitCodes.BAD_INPUT;
+            }
+            startRule = new ShardRun.StartRule(null, readyDir, wait);
+        }
         Duration lifetime = null;
         if (metricsPort != null && (metricsPort < 0 || metricsPort > 65535)) {
             main.err().println("harness: --metrics-port " + metricsPort + ": expected a port from 0 to 65535");
@@ -170,7 +200,7 @@ final class RunCommand implements Callable<Integer> {
                 orEnv(dbUrl, remote, "DATABASE_URL"), orEnv(jwtSecret, remote, "SUPABASE_JWT_SECRET"), tokens,
                 allowHosts, caCert, insecure, lifetime);
         Run run = new Run(new RunOptions(scenario, sets, d, resultsDir, runId, target, r, acceptLimits, metricsPort,
-                metricsBind, historyDb, null).withShard(shardSpec, start), main.out(), main.err());
+                metricsBind, historyDb, null).withShard(shardSpec, startRule), main.out(), main.err());
         Thread hook = new Thread(() -> {
             // SIGINT/SIGTERM: stop the run, let it write its partial results and close the target, then leave with
             // the contract's exit code 4 (the JVM would otherwise exit 130/143).

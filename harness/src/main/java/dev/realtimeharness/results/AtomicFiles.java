@@ -15,16 +15,17 @@ import java.nio.file.StandardOpenOption;
  * (the temporary file is forced before the rename, the directory after it), so a machine that loses power a second
  * later still has this version or the one before, never an empty file.
  */
-final class AtomicFiles {
+public final class AtomicFiles {
 
-    interface Body {
+    /** What the file holds, written to its temporary twin. */
+    public interface Body {
         void writeTo(OutputStream out) throws IOException;
     }
 
     private AtomicFiles() {
     }
 
-    static void write(Path file, Body body) throws IOException {
+    public static void write(Path file, Body body) throws IOException {
         Path target = file.toAbsolutePath();
         // Same directory, so the move is a rename on one file system.
         Path temp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");

@@ -21,7 +21,7 @@ final class FleetDrive {
     }
 
     /** Drives the whole run; the measurement is finished (or its unmeasured results written) when this returns. */
-    static Outcome drive(Measurement m, BooleanSupplier interrupted, PrintStream err, java.time.Instant startAt)
+    static Outcome drive(Measurement m, BooleanSupplier interrupted, PrintStream err)
             throws InterruptedException, java.sql.SQLException {
         Instruments in = m.instruments();
         Dispatchers dispatchers = null;
@@ -45,7 +45,14 @@ final class FleetDrive {
             // verdict (harness.saturated). Not before: connecting and joining load classes and compile code on the
             // loops (tens of ms, once), which the connect and join latencies report.
             in.loopLag.start(group);
-            m.publishAndDrain(interrupted, dispatchers, startAt); // --start-at: every shard measures from then
+            try {
+                m.publishAndDrain(interrupted, dispatchers); // --start-at, --ready-dir: every shard from then
+            } catch (CommonStart.NoCommonStart e) {
+                // Nothing measured: the results say so (no verdict), and harness merge refuses this shard.
+                err.println("harness: " + e.getMessage());
+                m.finishUnmeasured();
+                return Outcome.NOT_RUN;
+            }
             Measurement.Result result = m.finish();
             if (in.writes.failed()) {
                 err.println("harness: the run did not count: " + in.writes.failure());

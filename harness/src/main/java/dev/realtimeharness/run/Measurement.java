@@ -318,8 +318,8 @@ public final class Measurement implements AutoCloseable {
      * The publish phase: the open-model schedule runs from t0 whatever the target does, for the scenario's duration
      * (connecting and joining come before it, the drain after).
      */
-    void publishAndDrain(BooleanSupplier stop, Dispatchers dispatchers, Instant startAt)
-            throws InterruptedException, SQLException {
+    void publishAndDrain(BooleanSupplier stop, Dispatchers dispatchers)
+            throws InterruptedException, SQLException, CommonStart.NoCommonStart {
         PublishPhase phase = PublishPhase.begin(scenario, ShardRun.ids(runId, scenario), in.ledger, expectations,
                 in.publishFailures, in.recorders);
         Publishers.Endpoints endpoints = new Publishers.Endpoints(target.jdbcUrl(), target.user(), target.password(),
@@ -333,7 +333,7 @@ public final class Measurement implements AutoCloseable {
             }
             BooleanSupplier broken = () -> stop.getAsBoolean() || in.writes.failed(); // results unwritable: stop
             long warm = in.warmUp.run(scenario, publisher, expectations, broken, out);
-            phase.afterWarmUp(warm + ShardRun.awaitStart(startAt, broken, out)); // t0: after both
+            phase.afterWarmUp(warm + options.start().await(broken, out)); // t0: after both
             watch.publishingStarts(in.ledger, System.nanoTime());
             faults.start(System.nanoTime());
             phase.publish(publisher, () -> broken.getAsBoolean() || watch.stopping()); // an early stop still drains

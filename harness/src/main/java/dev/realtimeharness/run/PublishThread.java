@@ -47,7 +47,7 @@ final class PublishThread {
             }
             measurement.awaitReady(() -> stopping, dispatchers);
             if (!stopping) {
-                measurement.publishAndDrain(() -> stopping, dispatchers, null);
+                measurement.publishAndDrain(() -> stopping, dispatchers);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -58,6 +58,10 @@ final class ResultFiles {
             shard.put("drivers", scenario.drivers());
             extra.put("shard", shard);
         }
+        Map<String, Object> start = options.start().record();
+        if (start != null) {
+            extra.put("start", start); // --start-at / --ready-dir: the common start and when publishing began
+        }
         if (!"harness".equals(options.loadGenerator())) {
             extra.put("loadGenerator", options.loadGenerator());
         }

@@ -83,12 +83,20 @@ public final class Run {
             }
         }
         String runId = options.runId();
+        CommonStart start = CommonStart.at(options.start().at());
         if (options.shard() != null) {
-            runId = ShardRun.sharedRunId(runId, options.startAt(), scenario.name());
+            runId = ShardRun.sharedRunId(runId, options.start().at(), scenario.name());
             if (runId == null) {
                 err.println("harness: --shard " + options.shard().index() + "/" + options.shard().count()
                         + ": the shards of a run must share one run id: give each the same --run-id ID"
-                        + " (or the same --start-at TIME, from which the run id is derived)");
+                        + (options.start().readyDir() != null ? " (with --ready-dir, --run-id is required)"
+                        : " (or the same --start-at TIME, from which the run id is derived)"));
+                return Outcome.BAD_INPUT;
+            }
+            start = options.start().of(runId, options.shard());
+            String refused = start.refusal();
+            if (refused != null) {
+                err.println("harness: " + refused);
                 return Outcome.BAD_INPUT;
             }
             out.printf("shard %d/%d of run %s; the pre-flight check below is the whole run's (all %d shards)%n",
@@ -118,13 +126,14 @@ public final class Run {
                 history = null;
             }
         }
-        return runIn(scenario, runId, target, history);
+        return runIn(scenario, runId, target, history, start);
     }
 
-    private Outcome runIn(Scenario scenario, String runId, TargetSetup target, RunHistory history) {
+    private Outcome runIn(Scenario scenario, String runId, TargetSetup target, RunHistory history,
+            CommonStart start) {
         MeasurementOptions mo = new MeasurementOptions(runId, options.resultsDir(), out, err, options.progress(),
                 options.metricsPort(), options.metricsBind(), "harness", target.remote(), target.ssl(),
-                target.description());
+                target.description(), start);
         Measurement m;
         try {
             m = Measurement.open(scenario, mo);
@@ -138,7 +147,7 @@ public final class Run {
         }
         Outcome outcome;
         try {
-            outcome = ShardRun.outcome(scenario, FleetDrive.drive(m, () -> interrupted, err, options.startAt()), out);
+            outcome = ShardRun.outcome(scenario, FleetDrive.drive(m, () -> interrupted, err), out);
             if (history != null && !interrupted && outcome != Outcome.NOT_RUN) {
                 record(history, m.finish().summary()); // finished already: the same result
             }

@@ -9,11 +9,12 @@ import java.util.List;
  * {@code target} is "embedded" or a ws:// / wss:// URL; {@code remote} holds the settings for the latter.
  * {@code metricsPort} null serves no live metrics (0 picks a free port), {@code metricsBind} defaults to 127.0.0.1;
  * {@code historyDb} null records no history; {@code progress} null detects the terminal; {@code shard} null runs
- * the whole scenario ({@code --shard}), {@code startAt} null publishes as soon as ready ({@code --start-at}).
+ * the whole scenario ({@code --shard}), {@code start} says when publishing starts
+ * ({@code --start-at}, {@code --ready-dir}; null: as soon as ready).
  */
 public record RunOptions(Path scenarioFile, List<String> sets, Duration duration, Path resultsDir, String runId,
         String target, RemoteOptions remote, boolean acceptLimits, Integer metricsPort, String metricsBind,
-        String historyDb, ProgressLine.Mode progress, ShardRun.Spec shard, java.time.Instant startAt) {
+        String historyDb, ProgressLine.Mode progress, ShardRun.Spec shard, ShardRun.StartRule start) {
 
     public RunOptions(Path scenarioFile, List<String> sets, Duration duration, Path resultsDir, String runId,
             String target, RemoteOptions remote, boolean acceptLimits, Integer metricsPort, String metricsBind,
@@ -22,10 +23,10 @@ public record RunOptions(Path scenarioFile, List<String> sets, Duration duration
                 historyDb, progress, null, null);
     }
 
-    /** The same run as shard {@code shard} (null: unsharded), publishing from {@code startAt} (null: when ready). */
-    public RunOptions withShard(ShardRun.Spec shard, java.time.Instant startAt) {
+    /** The same run as shard {@code shard} (null: unsharded), publishing from {@code start} (null: when ready). */
+    public RunOptions withShard(ShardRun.Spec shard, ShardRun.StartRule start) {
         return new RunOptions(scenarioFile, sets, duration, resultsDir, runId, target, remote, acceptLimits,
-                metricsPort, metricsBind, historyDb, progress, shard, startAt);
+                metricsPort, metricsBind, historyDb, progress, shard, start);
     }
 
     public RunOptions(Path scenarioFile, List<String> sets, Duration duration, Path resultsDir, String runId,
@@ -44,6 +45,7 @@ public record RunOptions(Path scenarioFile, List<String> sets, Duration duration
         remote = remote == null ? RemoteOptions.none() : remote;
         metricsBind = metricsBind == null ? dev.realtimeharness.metrics.LiveMetrics.DEFAULT_BIND : metricsBind;
         progress = progress == null ? ProgressLine.Mode.detect() : progress;
+        start = start == null ? ShardRun.StartRule.NOW : start;
     }
 
     public RunOptions(Path scenarioFile, List<String> sets, Duration duration, Path resultsDir, String runId,
@@ -53,7 +55,7 @@ public record RunOptions(Path scenarioFile, List<String> sets, Duration duration
 
     public RunOptions withLive(Integer port, String bind, String history, ProgressLine.Mode mode) {
         return new RunOptions(scenarioFile, sets, duration, resultsDir, runId, target, remote, acceptLimits, port, bind,
-                history, mode, shard, startAt);
+                history, mode, shard, start);
     }
 
     public boolean embedded() {

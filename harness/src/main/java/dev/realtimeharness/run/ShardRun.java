@@ -4,13 +4,13 @@ import dev.realtimeharness.publish.Probe;
 import dev.realtimeharness.results.RunDirectory;
 import dev.realtimeharness.scenario.Scenario;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
-import java.util.function.BooleanSupplier;
 
 /**
  * What {@code harness run --shard K/N} and {@code --start-at TIME} change around a run: the shared run id, the probe
@@ -21,6 +21,22 @@ public final class ShardRun {
 
     /** {@code --shard K/N}: this process runs shard {@code index} of {@code count}. */
     public record Spec(int index, int count) {
+    }
+
+    /**
+     * How the shards' publishing start is set: {@code --start-at} ({@code at}), or {@code --ready-dir} (the start the
+     * shards agree on in {@code readyDir}, waiting at most {@code readyTimeout} for the others); neither: at once.
+     */
+    public record StartRule(Instant at, Path readyDir, Duration readyTimeout) {
+        public static final StartRule NOW = new StartRule(null, null, null);
+
+        /** The start of shard {@code shard} of run {@code runId}. */
+        CommonStart of(String runId, Spec shard) {
+            if (readyDir == null) {
+                return CommonStart.at(at);
+            }
+            return CommonStart.agreed(readyDir, runId, shard.index(), shard.count(), readyTimeout);
+        }
     }
 
     private ShardRun() {
@@ -61,29 +77,6 @@ public final class ShardRun {
             throw new IllegalArgumentException("expected an ISO instant (2026-12-02T14:00:00Z) or a UTC time of day"
                     + " (14:00:00), got '" + text + "'");
         }
-    }
-
-    /**
-     * Holds the start of publishing until {@code startAt} (connections are open and joined, heartbeats go on), so
-     * that shards started apart publish in the same wall-clock window. Called after the warm-up, so that the shards'
-     * measured publishing starts together however long each took to get ready and warm. Returns at once when it has
-     * passed; returns how long it waited, in nanoseconds.
-     */
-    static long awaitStart(Instant startAt, BooleanSupplier stop, PrintStream out) throws InterruptedException {
-        if (startAt == null) {
-            return 0;
-        }
-        long waitMillis = Duration.between(Instant.now(), startAt).toMillis();
-        if (waitMillis <= 0) {
-            out.printf("--start-at %s: passed %.1f s ago, publishing now%n", startAt, -waitMillis / 1000.0);
-            return 0;
-        }
-        out.printf("--start-at %s: publishing starts in %.1f s%n", startAt, waitMillis / 1000.0);
-        long from = System.nanoTime();
-        while (!stop.getAsBoolean() && Instant.now().isBefore(startAt)) {
-            Thread.sleep(Math.max(1, Math.min(100, Duration.between(Instant.now(), startAt).toMillis())));
-        }
-        return System.nanoTime() - from;
     }
 
     /** A shard's exit: its own gate is informational, so a failed check does not fail the shard. */

@@ -81,6 +81,14 @@ class K8sManifestsTest {
         assertThat(String.join(" ", c.getArgs())).startsWith("run $(SCENARIO) ")
                 .contains("--shard auto/$(SHARDS)", "--run-id $(RUN_ID)", "--results-dir /results");
         assertThat(c.getVolumeMounts()).anyMatch(m -> m.getMountPath().equals("/results"));
+        // The shards agree on their common start in the shared volume, not on a time fixed before the pods exist.
+        String readyDir = c.getArgs().get(c.getArgs().indexOf("--ready-dir") + 1);
+        assertThat(c.getVolumeMounts()).anyMatch(m -> readyDir.startsWith(m.getMountPath())
+                && !Boolean.TRUE.equals(m.getReadOnly()));
+        assertThat(c.getArgs()).doesNotContain("--start-at");
+        String timeout = run.get("READY_TIMEOUT");
+        assertThat(String.join(" ", c.getArgs())).contains("--ready-timeout $(READY_TIMEOUT)");
+        assertThat(dev.realtimeharness.scenario.Durations.parse(timeout)).isPositive();
         assertThat(run.get("SCENARIO")).isEqualTo("scenarios/t031-load.yaml");
         assertThat(Path.of("..").resolve(run.get("SCENARIO"))).exists();
         // The kustomization carries N from run.env to completions and parallelism.

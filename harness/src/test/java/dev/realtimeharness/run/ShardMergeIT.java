@@ -29,8 +29,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 13 simulated on one machine: one {@code harness target} process, the same small scenario run once unsharded
- * and once as three shards (three {@code harness run --shard K/3} processes from the runnable jar, publishing from one
- * {@code --start-at}), then {@code harness merge}. The merged run must count what the unsharded one counted, its
+ * and once as three shards (three {@code harness run --shard K/3} processes from the runnable jar, started seconds
+ * apart, agreeing on one start through {@code --ready-dir}), then {@code harness merge}. The shards must publish from
+ * the same second, the merged run must count what the unsharded one counted, its
  * percentiles must be HdrHistogram's own on the union of the three shards' samples, a missing shard is refused, and
  * {@code gate} and {@code compare} take the merged directory like any run.
  */
@@ -57,32 +58,51 @@ class ShardMergeIT {
             int wholeExit = whole.waitFor(180);
             assertThat(wholeExit).as(whole.output()).isIn(ExitCodes.PASSED, ExitCodes.GATE_FAILED);
 
-            // Three processes started one after another, publishing from one wall-clock second.
-            startAt = Instant.now().plusSeconds(40).truncatedTo(ChronoUnit.SECONDS);
+            // Three processes started one after another, a few seconds apart: they agree on their start through a
+            // shared ready directory (as the Kubernetes Job does on its volume), not on a time given beforehand.
+            Path readyDir = results.resolve("ready");
             List<JarRun> shards = new ArrayList<>();
             try {
                 for (int k = 0; k < 3; k++) {
                     shards.add(JarRun.start(args(remote, "--run-id", "sharded", "--shard", k + "/3",
-                            "--start-at", startAt.toString())));
+                            "--ready-dir", readyDir.toString(), "--ready-timeout", "3m")));
+                    Thread.sleep(3_000);
                 }
                 for (JarRun s : shards) {
                     // A shard's own gate is informational: 0 even when one of its checks failed.
-                    assertThat(s.waitFor(180)).as(s.output()).isEqualTo(ExitCodes.PASSED);
-                    // Held until the start (or told that it passed, on a machine too loaded to be ready by then).
-                    assertThat(s.output()).contains("verdict is informational").contains("--start-at " + startAt + ":");
+                    assertThat(s.waitFor(300)).as(s.output()).isEqualTo(ExitCodes.PASSED);
+                    assertThat(s.output()).contains("verdict is informational").contains("all 3 shards ready");
                 }
             } finally {
                 shards.forEach(JarRun::close);
             }
+            for (int k = 0; k < 3; k++) {
+                assertThat(readyDir.resolve("sharded/ready-" + k + "-of-3")).isRegularFile();
+            }
         }
         Path sharded = results.resolve("sharded");
         List<Path> dirs = List.of(sharded.resolve("shard-0"), sharded.resolve("shard-1"), sharded.resolve("shard-2"));
+        List<Instant> readyAt = new ArrayList<>();
         for (int k = 0; k < 3; k++) {
-            JsonNode shard = JSON.readTree(dirs.get(k).resolve("run.json").toFile()).get("shard");
+            JsonNode info = JSON.readTree(dirs.get(k).resolve("run.json").toFile());
+            JsonNode shard = info.get("shard");
             assertThat(shard.get("index").asInt()).isEqualTo(k);
             assertThat(shard.get("count").asInt()).isEqualTo(3);
             assertThat(shard.get("drivers").asInt()).isEqualTo(2);
+            // Every shard agreed on the same start, and its measured publishing began in that second.
+            JsonNode start = info.get("start");
+            assertThat(start.get("rule").asText()).isEqualTo("ready-dir");
+            Instant at = Instant.parse(start.get("at").asText());
+            if (startAt == null) {
+                startAt = at;
+            }
+            assertThat(at).as("shard " + k + "'s start").isEqualTo(startAt);
+            assertThat(Instant.parse(start.get("publishingFrom").asText()).truncatedTo(ChronoUnit.SECONDS))
+                    .as("shard " + k + " began publishing in the agreed second").isEqualTo(startAt);
+            readyAt.add(Instant.parse(start.get("readyAt").asText()));
         }
+        assertThat(startAt).isEqualTo(CommonStart.startAfter(readyAt));
+        assertThat(startAt.getEpochSecond() % 60).as("a full minute").isZero();
 
         Path merged = results.resolve("merged");
         Cli merge = cli("merge", dirs.get(0).toString(), dirs.get(1).toString(), dirs.get(2).toString(), "--out",
@@ -117,7 +137,7 @@ class ShardMergeIT {
             }
         }
         Summary.LatencyStats expected = Summary.LatencyStats.of(union);
-        assertThat(firstDelivery).as("no shard published before --start-at").isGreaterThanOrEqualTo(
+        assertThat(firstDelivery).as("no shard published before the agreed start").isGreaterThanOrEqualTo(
                 startAt.toEpochMilli());
         assertThat(union.getTotalCount()).isEqualTo(m.at("/messages/delivered").asLong());
         assertThat(m.at("/latency/p99").asDouble()).isEqualTo(expected.p99());
