@@ -185,8 +185,7 @@ public final class Merge {
 
     private static void writeSummary(Path file, Summary merged, List<Shard> shards, List<Integer> missing)
             throws IOException {
-        ObjectNode tree = Json.mapper().valueToTree(merged);
-        ArrayNode list = tree.putArray("shards");
+        ArrayNode list = Json.mapper().createArrayNode();
         int count = shards.get(0).count();
         for (int k = 0; k < count; k++) {
             ObjectNode entry = list.addObject();
@@ -218,13 +217,11 @@ public final class Merge {
             entry.put("lost", m.messages().lost());
             entry.put("latencyP99", m.latency().p99());
         }
+        ObjectNode tree = SummaryWriter.tree(merged, list);
         if (!missing.isEmpty()) {
             tree.put("incomplete", true);
         }
-        AtomicFiles.write(file, o -> {
-            Json.mapper().writer().without(JsonGenerator.Feature.AUTO_CLOSE_TARGET).writeValue(o, tree);
-            o.write('\n');
-        });
+        SummaryWriter.write(file, tree);
     }
 
     private static void writeRunInfo(Path file, Shard first, List<Shard> shards, List<Integer> missing,

@@ -36,7 +36,8 @@ class SummaryJsonTest {
 
         assertThat(keys(root)).containsExactly("runId", "scenario", "target", "startedAt", "endedAt", "drivers",
                 "channelsPerDriver", "connections", "channels", "messages", "latency", "latencyRaw", "joinLatency",
-                "readyLatency", "connectLatency", "harness", "errors", "memory", "gate");
+                "readyLatency", "connectLatency", "harness", "errors", "memory", "shards", "gate");
+        assertThat(root.get("shards").isNull()).as("a run that was not merged").isTrue();
         assertThat(keys(root.get("connections")))
                 .containsExactly("attempted", "succeeded", "failed", "successRatio", "reconnects");
         assertThat(keys(root.get("channels"))).containsExactly("attempted", "joined", "failed", "failureReasons");
@@ -201,5 +202,24 @@ class SummaryJsonTest {
         assertThat(Summary.Connections.of(0, 0, 0, 0).successRatio()).isZero();
         assertThat(Summary.Connections.of(4, 3, 1, 0).successRatio()).isEqualTo(0.75);
         assertThat(new Summary.Channels(0, 0, 0, null).failureReasons()).isEqualTo(Map.of());
+    }
+
+    @Test
+    void gateAndCompareReadASummaryWithShardsNullAsTheyReadOneWithout() throws Exception {
+        Path old = RunFixtures.copy(RunFixtures.DELAYED, dir.resolve("old"));
+        Path now = RunFixtures.copy(RunFixtures.DELAYED, dir.resolve("now"));
+        SummaryWriter.write(now.resolve("summary.json"), SummaryReader.read(now.resolve("summary.json")));
+        assertThat(Json.mapper().readTree(old.resolve("summary.json").toFile()).has("shards")).isFalse();
+        assertThat(Json.mapper().readTree(now.resolve("summary.json").toFile()).get("shards").isNull()).isTrue();
+
+        Regate.Result before = Regate.evaluate(old, Map.of());
+        Regate.Result after = Regate.evaluate(now, Map.of());
+        assertThat(after.verdict()).isEqualTo(before.verdict());
+        assertThat(after.verdict().passed()).as("the delayed fixture fails its latency check").isFalse();
+        Comparison c = Comparison.of(Regate.recompute(now), Regate.recompute(old), 0.10);
+        assertThat(c.regressed()).isFalse();
+        assertThat(c.rows()).isNotEmpty().allMatch(r -> r.value() == r.baseline());
+        // No shards section in the report of a run that was not merged.
+        assertThat(ReportWriter.render(now)).doesNotContain("id=\"shards\"");
     }
 }
