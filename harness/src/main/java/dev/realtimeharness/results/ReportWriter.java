@@ -162,6 +162,7 @@ public final class ReportWriter {
         List<FaultsCsv.Row> faults = FaultsCsv.read(runDir.resolve(FaultsCsv.FILE)); // injected faults, as markers
         SvgChart chart = new SvgChart("publish-to-receive latency per second", "seconds", "ms")
                 .add("p50", "#1f77b4", xs, p50).add("p99", "#d62728", xs, p99).add("max", "#9467bd", xs, max);
+        ShardsSection.lines(chart, runDir, t0); // a merged run: each shard's own p99 beside the merged lines
         if (w != null) { // the warm-up's seconds, before the measured ones, apart: not in the verdict
             LatencySeries warm = readLatencySeries(runDir.resolve("latency.hlog"), Metric.WARMUP.tag());
             chart.add("warm-up p99 (unmeasured)", "#aaaaaa", warm.xs(), warm.p99());

@@ -86,6 +86,43 @@ class MergeTest {
     }
 
     @Test
+    void theReportDrawsEachShardsOwnP99OnTheMergedClock() throws Exception {
+        Merge.Result r = Merge.merge(dirs(0, 1, 2), tmp.resolve("merged"), false);
+        ReportWriter.LatencySeries merged = ReportWriter.readLatencySeries(r.directory().resolve("latency.hlog"),
+                Metric.PUB_TO_RECV.tag());
+        List<SvgChart.Series> lines = ShardsSection.series(r.directory(), merged.t0());
+        assertThat(lines).extracting(SvgChart.Series::name).containsExactly("shard 0 p99", "shard 1 p99",
+                "shard 2 p99");
+        for (int k = 0; k < 3; k++) {
+            ReportWriter.LatencySeries own = ReportWriter.readLatencySeries(tmp.resolve("shard-" + k + "/latency.hlog"),
+                    Metric.PUB_TO_RECV.tag());
+            SvgChart.Series line = lines.get(k);
+            // The shard's own p99 of each of its seconds, not the merged one's.
+            assertThat(line.ys()).containsExactly(own.p99());
+            assertThat(line.ys()).isNotEqualTo(merged.p99());
+            // Shard k started k * 337 ms after shard 0, which started 359 ms into the merged log's first second.
+            assertThat(line.xs()[0]).isCloseTo(0.359 + 0.337 * k, org.assertj.core.data.Offset.offset(1e-6));
+            assertThat(line.xs()[7] - line.xs()[0]).isCloseTo(7.0, org.assertj.core.data.Offset.offset(1e-6));
+        }
+        assertThat(Files.readString(r.directory().resolve("report.html"))).contains("shard 0 p99", "shard 2 p99");
+
+        // Only the merged directory kept (copied elsewhere, the shards gone): the chart has the merged lines only.
+        Path alone = Files.createDirectories(tmp.resolve("elsewhere/merged"));
+        try (var files = Files.list(r.directory())) {
+            for (Path f : files.toList()) {
+                Files.copy(f, alone.resolve(f.getFileName()));
+            }
+        }
+        for (int k = 0; k < 3; k++) {
+            Files.move(tmp.resolve("shard-" + k), tmp.resolve("gone-" + k));
+        }
+        assertThat(ShardsSection.series(alone, merged.t0())).isEmpty();
+        assertThat(ReportWriter.render(alone)).doesNotContain("shard 0 p99").contains("id=\"shards\"");
+        // A run that was not merged has none.
+        assertThat(ShardsSection.series(RunFixtures.dir(RunFixtures.PASSED), 0)).isEmpty();
+    }
+
+    @Test
     void theGateIsTheRecordedScenariosJudgedOnTheMergedFigures() throws Exception {
         Merge.Result r = Merge.merge(dirs(0, 1, 2), tmp.resolve("merged"), false);
         Summary.LatencyStats union = Summary.LatencyStats.of(unionPubToRecv);
