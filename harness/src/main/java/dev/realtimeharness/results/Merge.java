@@ -27,8 +27,8 @@ import java.util.TreeMap;
  * allowed, which fails the verdict with a {@code shards.missing} check naming them.
  *
  * <p>The merged run is judged by the gate of the scenario the shards recorded, on the merged figures: percentiles of
- * the union of all samples (the hlogs added interval by interval), counts summed. A windowed gate is not judged per
- * window again (each shard's windows are in its own summary): the merged verdict is the whole run's.
+ * the union of all samples (the hlogs added interval by interval), counts summed. A windowed gate is judged per
+ * window again on the union ({@link WindowMerge}), and its failed windows counted against {@code maxFailedWindows}.
  */
 public final class Merge {
     /** The check a merge with missing shards fails (limit 0 missing). */
@@ -121,8 +121,13 @@ public final class Merge {
         Summary merged = SummaryMerge.merge(first.runId(), indexes, shards.stream().map(Shard::summary).toList(),
                 hlog);
         Map<String, Double> limits = Regate.recordedLimits(first.dir());
-        // The whole run's figures only: the shards' windows were judged each on its own (see the class comment).
-        Verdict verdict = Gate.evaluate(limits, GatePolicy.none(), merged);
+        // A windowed gate: the windows judged again on the union (WindowMerge), and counted as a run counts its own.
+        GatePolicy policy = Regate.recordedPolicy(first.dir());
+        if (policy.windowed()) {
+            merged = merged.withWindows(WindowMerge.judge(shards.stream().map(Shard::summary).toList(), limits,
+                    policy.window(), dir.file("latency.hlog")), null);
+        }
+        Verdict verdict = Gate.evaluate(limits, policy, merged);
         if (!missing.isEmpty()) {
             List<Check> checks = new ArrayList<>(verdict.checks());
             checks.add(new Check(MISSING_CHECK, 0, missing.size(), false, "incomplete run: shard"
@@ -235,6 +240,7 @@ public final class Merge {
         ArrayNode miss = m.putArray("missing");
         missing.forEach(miss::add);
         m.put("mergedAt", Instant.now().toString());
+        m.put("windowsJudged", merged.windows() != null); // gate counts them again (Regate.recordedPolicy)
         info.put("startedAt", merged.startedAt());
         info.put("endedAt", merged.endedAt());
         AtomicFiles.write(file, o -> {

@@ -83,8 +83,8 @@ public final class Regate {
         }
         JsonNode info = Json.mapper().readTree(runJson.toFile());
         JsonNode gate = info.path("scenario").path("gate");
-        // A merged run (harness merge) is judged over the whole run: its shards' windows were judged each on its own.
-        if (!gate.hasNonNull("window") || info.has("merge")) {
+        // A run merged before merges judged windows (no merge.windowsJudged) was judged over the whole run only.
+        if (!gate.hasNonNull("window") || info.has("merge") && !info.path("merge").path("windowsJudged").asBoolean()) {
             return GatePolicy.none();
         }
         return new GatePolicy(Durations.parse(gate.get("window").asText()), gate.path("maxFailedWindows").asInt(0),

@@ -85,16 +85,7 @@ public record Summary(
     /** The windows as the gate counts them: judged, failed, the failed ones described. */
     @Override
     public Figures.WindowTally windowTally() {
-        if (windows == null) {
-            return null;
-        }
-        List<String> failures = new java.util.ArrayList<>();
-        for (Window w : windows) {
-            if (!w.passed()) {
-                failures.add(w.describeFailure());
-            }
-        }
-        return new Figures.WindowTally(windows.size(), failures.size(), failures);
+        return WindowsSection.tally(windows);
     }
 
     // What the gate judges (Figures): the same numbers as the fields above, by gate-key name.
@@ -378,12 +369,17 @@ public record Summary(
 
     /**
      * One window of a run judged per window ({@code gate.window}): its start and end (ISO instants; latency by the
-     * second a frame was received, loss by the second a probe was due), whether every windowed check held, and the
-     * checks.
+     * second a frame was received, loss by the second a probe was due), whether every windowed check held, the
+     * checks, and the deliveries owed and lost in it ({@link WindowLoss}; null in older summaries).
      */
-    public record Window(String start, String end, boolean passed, List<Check> checks) {
+    public record Window(String start, String end, boolean passed, List<Check> checks,
+                         @JsonInclude(JsonInclude.Include.NON_NULL) WindowLoss loss) {
         public Window {
             checks = List.copyOf(checks);
+        }
+
+        public Window(String start, String end, boolean passed, List<Check> checks) {
+            this(start, end, passed, checks, null);
         }
 
         /** e.g. {@code 12:04:00-12:05:00Z latency.p99 312.451 ms > limit 200.000 ms}. */

@@ -1,7 +1,10 @@
 package dev.realtimeharness.results;
 
 import dev.realtimeharness.gate.Check;
+import dev.realtimeharness.gate.Figures;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
@@ -12,6 +15,20 @@ import java.util.Set;
  */
 final class WindowsSection {
     private WindowsSection() {
+    }
+
+    /** The windows as the gate counts them (null: not windowed): judged, failed, the failed ones described. */
+    static Figures.WindowTally tally(List<Summary.Window> windows) {
+        if (windows == null) {
+            return null;
+        }
+        List<String> failures = new ArrayList<>();
+        for (Summary.Window w : windows) {
+            if (!w.passed()) {
+                failures.add(w.describeFailure());
+            }
+        }
+        return new Figures.WindowTally(windows.size(), failures.size(), failures);
     }
 
     static void append(StringBuilder h, Summary s) {

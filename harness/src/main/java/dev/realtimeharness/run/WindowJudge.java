@@ -1,13 +1,13 @@
 package dev.realtimeharness.run;
 
-import dev.realtimeharness.gate.Figures;
 import dev.realtimeharness.gate.Gate;
 import dev.realtimeharness.gate.Verdict;
 import dev.realtimeharness.metrics.DueTally;
 import dev.realtimeharness.metrics.LatencyRecorders;
-import dev.realtimeharness.metrics.LostReason;
 import dev.realtimeharness.metrics.Metric;
 import dev.realtimeharness.results.Summary;
+import dev.realtimeharness.results.WindowFigures;
+import dev.realtimeharness.results.WindowLoss;
 import dev.realtimeharness.scenario.GateKeys;
 import dev.realtimeharness.scenario.GatePolicy;
 import java.time.Duration;
@@ -30,9 +30,7 @@ import org.HdrHistogram.Histogram;
  */
 final class WindowJudge {
     private static final long SECOND = 1_000_000_000L;
-    private static final Map<String, Metric> METRICS = Map.of("latency", Metric.PUB_TO_RECV,
-            "latencyRaw", Metric.PUB_TO_RECV_RAW, "joinLatency", Metric.JOIN, "readyLatency", Metric.READY,
-            "connectLatency", Metric.CONNECT);
+    private static final Map<String, Metric> METRICS = WindowFigures.METRICS;
 
     private final Map<String, Double> limits = new LinkedHashMap<>();
     private final long windowNanos;
@@ -143,98 +141,19 @@ final class WindowJudge {
     private void judge(Closed w, List<Summary.Window> into) {
         DueTally.Sums sums = tally.sums((int) (w.index() * windowNanos / SECOND),
                 (int) ((w.index() + 1) * windowNanos / SECOND));
-        Map<String, Double> applicable = new LinkedHashMap<>();
-        limits.forEach((key, limit) -> {
-            Metric metric = METRICS.get(key.substring(0, Math.max(0, key.indexOf('.'))));
-            if (metric == null ? sums.expected() > 0 : w.latency().get(key.substring(0, key.indexOf('.'))).count() > 0) {
-                applicable.put(key, limit);
-            }
-        });
+        WindowFigures figures = new WindowFigures(w.latency(), WindowLoss.of(sums.expected(), sums.lostByReason()));
+        Map<String, Double> applicable = figures.applicable(limits);
         if (applicable.isEmpty()) {
             return;
         }
-        Verdict v = Gate.evaluate(applicable, new WindowFigures(w.latency(), sums));
+        Verdict v = Gate.evaluate(applicable, figures);
         Summary.Window window = new Summary.Window(at(startNanos(w.index())), at(endNanos(w.index())), v.passed(),
-                v.checks());
+                v.checks(), figures.loss()); // the loss too: harness merge adds the shards' windows from it
         judged.add(window);
         into.add(window);
     }
 
     private String at(long nanos) {
         return baseInstant.plusNanos(nanos - baseNanos).toString();
-    }
-
-    /** One window's figures, for the gate: latency and loss only (the checks {@link GateKeys#windowed} names). */
-    private record WindowFigures(Map<String, Summary.LatencyStats> latency, DueTally.Sums sums) implements Figures {
-        @Override
-        public LatencyFigures latencyFigures(String metric) {
-            return latency.get(metric);
-        }
-
-        @Override
-        public long messagesLost() {
-            return sums.lost();
-        }
-
-        @Override
-        public long messagesLostByReason(String reason) {
-            return sums.lost(LostReason.ofJsonName(reason));
-        }
-
-        @Override
-        public long expectedDeliveries() {
-            return sums.expected();
-        }
-
-        // Judged once every delivery of the window is decided: what is not lost was delivered.
-        @Override
-        public long delivered() {
-            return sums.expected() - sums.lost();
-        }
-
-        @Override
-        public long messagesDuplicated() {
-            return 0;
-        }
-
-        @Override
-        public long messagesOutOfOrder() {
-            return 0;
-        }
-
-        @Override
-        public long protocolErrors() {
-            return 0;
-        }
-
-        @Override
-        public long connectionsAttempted() {
-            return 0;
-        }
-
-        @Override
-        public long connectionsSucceeded() {
-            return 0;
-        }
-
-        @Override
-        public long channelsAttempted() {
-            return 0;
-        }
-
-        @Override
-        public long channelsJoined() {
-            return 0;
-        }
-
-        @Override
-        public boolean harnessSaturated() {
-            return false;
-        }
-
-        @Override
-        public String harnessSaturatedBy() {
-            return "";
-        }
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.realtimeharness.gate.Check;
 import dev.realtimeharness.metrics.LatencyRecorders;
 import dev.realtimeharness.metrics.Metric;
 import java.io.IOException;
@@ -34,6 +35,8 @@ class MergeTest {
 
     private final Histogram unionPubToRecv = LatencyRecorders.newHistogram();
     private final Histogram unionJoin = LatencyRecorders.newHistogram();
+    // Each shard's pub-to-recv interval histograms, by shard and second.
+    private final List<List<Histogram>> pubToRecv = new ArrayList<>();
 
     @BeforeEach
     void shards() throws IOException {
@@ -175,14 +178,77 @@ class MergeTest {
     }
 
     @Test
-    void aWindowedGateIsJudgedOverTheWholeMergedRunByMergeAndByGateAlike() throws Exception {
+    void aWindowedGateIsJudgedAgainPerWindowOnTheUnionOfTheShards() throws Exception {
+        // 2 s windows from T0 (the shards shared a start), each shard with its own losses in its own windows:
+        // shard 0 loses 2 in flight in window 1, shard 2 loses 3 with the channel down in window 3, shard 1 none;
+        // shard 1 also judged a window 4 the others skipped (nothing due in it for them).
+        long[][] expected = {{100, 100, 100, 100, 0}, {90, 90, 90, 90, 40}, {80, 80, 80, 80, 0}};
+        long[][] inFlight = {{0, 2, 0, 0, 0}, {0, 0, 0, 0, 0}, {0, 0, 0, 0, 0}};
+        long[][] channelDown = {{0, 0, 0, 0, 0}, {0, 0, 0, 0, 0}, {0, 0, 0, 3, 0}};
         for (int k = 0; k < 3; k++) {
+            final int shard = k;
             edit(tmp.resolve("shard-" + k + "/run.json"), o -> ((ObjectNode) o.path("scenario").path("gate"))
-                    .put("window", "1m").put("maxFailedWindows", 0));
+                    .put("window", "2s").put("maxFailedWindows", 1));
+            edit(tmp.resolve("shard-" + k + "/summary.json"), o -> {
+                var windows = o.putArray("windows");
+                for (int w = 0; w < 5; w++) {
+                    if (expected[shard][w] == 0) {
+                        continue; // skipped: nothing to judge
+                    }
+                    long lost = inFlight[shard][w] + channelDown[shard][w];
+                    ObjectNode win = windows.addObject().put("start", Instant.ofEpochMilli(T0 + w * 2000L).toString())
+                            .put("end", Instant.ofEpochMilli(T0 + w * 2000L + 2000).toString()).put("passed", lost == 0);
+                    win.putArray("checks").addObject().put("name", "messages.lost").put("limit", 0.0)
+                            .put("actual", (double) lost).put("passed", lost == 0);
+                    win.putObject("loss").put("expected", expected[shard][w]).putObject("lostByReason")
+                            .put("inFlight", inFlight[shard][w]).put("channelDown", channelDown[shard][w])
+                            .put("neverReady", 0).put("publishFailed", 0);
+                }
+            });
         }
         Merge.Result r = Merge.merge(dirs(0, 1, 2), tmp.resolve("merged"), false);
-        assertThat(r.verdict().checks()).extracting(c -> c.name()).doesNotContain("windows.failed");
+        List<Summary.Window> windows = r.summary().windows();
+        assertThat(windows).extracting(Summary.Window::start).containsExactly(
+                Instant.ofEpochMilli(T0).toString(), Instant.ofEpochMilli(T0 + 2000).toString(),
+                Instant.ofEpochMilli(T0 + 4000).toString(), Instant.ofEpochMilli(T0 + 6000).toString(),
+                Instant.ofEpochMilli(T0 + 8000).toString());
+        for (int w = 0; w < 5; w++) {
+            WindowLoss loss = windows.get(w).loss();
+            assertThat(loss.expected()).as("window " + w).isEqualTo(expected[0][w] + expected[1][w] + expected[2][w]);
+            assertThat(loss.lostByReason().inFlight()).isEqualTo(inFlight[0][w] + inFlight[1][w] + inFlight[2][w]);
+            assertThat(loss.lostByReason().channelDown())
+                    .isEqualTo(channelDown[0][w] + channelDown[1][w] + channelDown[2][w]);
+        }
+        // The union's loss: windows 1 and 3 fail messages.lost (2 and 3 of the three shards' 270 owed).
+        assertThat(windows).extracting(Summary.Window::passed).containsExactly(true, false, true, false, true);
+        assertThat(check(windows.get(3), "messages.lost").actual()).isEqualTo(3.0);
+        // The union's latency, per window: every second of every shard in the window its merged second mostly covers.
+        for (int w = 0; w < 4; w++) {
+            Histogram union = LatencyRecorders.newHistogram();
+            for (int k = 0; k < 3; k++) {
+                for (int sec = 0; sec < 8; sec++) {
+                    long wallSecond = Math.floorDiv(T0 + k * 337L + sec * 1000L, 1000L);
+                    if (Math.floorDiv(wallSecond * 1000 + 500 - T0, 2000L) == w) {
+                        union.add(pubToRecv.get(k).get(sec));
+                    }
+                }
+            }
+            assertThat(check(windows.get(w), "latency.p99").actual()).as("window " + w + " p99")
+                    .isEqualTo(Summary.LatencyStats.of(union).p99());
+        }
+        // Two failed windows, one allowed: the merged run fails windows.failed, and gate says the same.
+        Check failed = r.verdict().checks().stream().filter(c -> c.name().equals("windows.failed")).findFirst()
+                .orElseThrow();
+        assertThat(failed.actual()).isEqualTo(2.0);
+        assertThat(failed.passed()).isFalse();
         assertThat(Regate.evaluate(r.directory(), java.util.Map.of()).verdict()).isEqualTo(r.verdict());
+        assertThat(Regate.evaluate(r.directory(), java.util.Map.of("messages.lost", 5.0)).verdict().checks())
+                .filteredOn(c -> c.name().equals("windows.failed")).extracting(Check::actual).containsExactly(2.0);
+        assertThat(Files.readString(r.directory().resolve("report.html"))).contains("id=\"windows\"");
+    }
+
+    private static Check check(Summary.Window w, String name) {
+        return w.checks().stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow();
     }
 
     @Test
@@ -225,6 +291,12 @@ class MergeTest {
         edit(dir.resolve("summary.json"), o -> o.put("runId", runId).put("startedAt", start));
         edit(dir.resolve("run.json"), o -> o.put("startedAt", start).putObject("shard").put("index", k).put("count", n));
         boolean record = runId.equals("run-13") && n == 3;
+        if (record) {
+            while (pubToRecv.size() <= k) {
+                pubToRecv.add(new ArrayList<>());
+            }
+            pubToRecv.get(k).clear();
+        }
         try (OutputStream out = Files.newOutputStream(dir.resolve("latency.hlog"));
              PrintStream print = new PrintStream(out, true, "US-ASCII")) {
             HistogramLogWriter w = new HistogramLogWriter(print);
@@ -254,6 +326,9 @@ class MergeTest {
                 }
                 p.setTag(Metric.PUB_TO_RECV.tag());
                 j.setTag(Metric.JOIN.tag());
+                if (record) {
+                    pubToRecv.get(k).add(p.copy());
+                }
                 w.outputIntervalHistogram(sec, sec + 1, p, 1_000.0);
                 w.outputIntervalHistogram(sec, sec + 1, j, 1_000.0);
             }

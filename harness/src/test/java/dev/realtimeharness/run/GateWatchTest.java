@@ -92,6 +92,11 @@ class GateWatchTest {
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("latency.p99", false),
                         org.assertj.core.groups.Tuple.tuple("messages.lost", false));
         assertThat(bad.checks().get(1).actual()).isEqualTo(1.0);
+        // What the loss was judged on is kept with the window (harness merge adds the shards' windows from it):
+        // probes 2 and 3 due in it, owed to 2 subscriptions each, probe 3's second delivery lost in flight.
+        assertThat(bad.loss().expected()).isEqualTo(4);
+        assertThat(bad.loss().lostByReason()).isEqualTo(new Summary.Messages.LostByReason(1, 0, 0, 0));
+        assertThat(judged.get(3).get(0).loss().lost()).isZero();
         assertThat(bad.describeFailure()).startsWith("12:00:02-12:00:04Z")
                 .contains("latency.p99").contains("messages.lost: 1 > 0");
 
