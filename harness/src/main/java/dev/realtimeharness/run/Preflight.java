@@ -148,6 +148,11 @@ public final class Preflight {
                 + DispatchPlan.fewestSockets(topics, limit) + ", or leave it out for the fewest that hold them";
     }
 
+    /** {@link #dispatcherRefusal(Scenario, TargetLimits, String)} at the embedded or a remote target's limits. */
+    public static String dispatcherRefusal(Scenario s, boolean remote) {
+        return dispatcherRefusal(s, limitsOf(s, remote), remote ? "targetLimits" : "target.embedded.limits");
+    }
+
     static long distinctTopicsPerDriver(Scenario s) {
         return TopicTemplate.uses(s.channel().topic(), "channel") ? s.channelsPerDriver() : 1;
     }

@@ -79,8 +79,7 @@ public final class TargetSetup {
         }
         // A dispatcher pool too small for the topics cannot publish at all: refused whatever --accept-limits says.
         // Checked here, not when the file is loaded, because the limit is the target's.
-        String limitsName = remote == null ? "target.embedded.limits" : "targetLimits";
-        String pool = Preflight.dispatcherRefusal(scenario, Preflight.limitsOf(scenario, remote != null), limitsName);
+        String pool = Preflight.dispatcherRefusal(scenario, remote != null);
         if (pool != null) {
             throw new Refused(ScenarioLoader.fieldError(scenario, List.of("publish", "connections"),
                     String.valueOf(scenario.publish().connections()), pool).getMessage());
