@@ -101,6 +101,17 @@ class DispatchPlanTest {
     }
 
     @Test
+    void twentyDriversOfTenAtFifteenAChannelSocketSplitSomeDriversOverTwoSockets() {
+        // The shape DispatcherPoolIT runs to send probes over two sockets: 14 sockets, no driver on more than two.
+        List<List<String>> t = topics(20, 10);
+        DispatchPlan plan = DispatchPlan.pack(t, null, 15);
+        assertHoldsEveryTopicOnce(plan, t, 15);
+        assertThat(plan.sockets()).isEqualTo(14);
+        assertThat(splitDrivers(plan, t)).isPositive();
+        assertThat(t).allMatch(ts -> ts.stream().map(plan::socketOf).distinct().count() <= 2);
+    }
+
+    @Test
     void aDriverWithMoreTopicsThanASocketMayJoinIsSpreadOverSeveral() {
         List<List<String>> t = topics(1, 250);
         DispatchPlan plan = DispatchPlan.pack(t, null, 100);

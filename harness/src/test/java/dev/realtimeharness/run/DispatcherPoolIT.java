@@ -88,4 +88,13 @@ class DispatcherPoolIT {
         // The pre-flight counted them as users: 20 drivers + 4.
         assertThat(o.stdout()).contains("20 drivers + 4 dispatcher sockets");
     }
+
+    @Test
+    void driversSplitOverTwoSocketsGetEachProbeFromBoth() throws Exception {
+        // 15 channels a socket: 200 topics need 14 sockets, and some drivers' 10 topics straddle two of them (see
+        // DispatchPlanTest), so their probes go out on both sockets and are reported sent on no single lane.
+        InProcessRun o = run("pool-split", scenario(15, null));
+        assertEveryProbeReachedEveryChannel(o);
+        assertThat(o.summary().get("publisher").get("connections").asInt()).isEqualTo(14);
+    }
 }
