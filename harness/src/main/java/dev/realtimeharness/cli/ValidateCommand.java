@@ -1,5 +1,6 @@
 package dev.realtimeharness.cli;
 
+import dev.realtimeharness.run.Preflight;
 import dev.realtimeharness.scenario.Scenario;
 import dev.realtimeharness.scenario.ScenarioException;
 import dev.realtimeharness.scenario.ScenarioLoader;
@@ -30,6 +31,20 @@ final class ValidateCommand implements Callable<Integer> {
     public Integer call() {
         try {
             Scenario s = ScenarioLoader.load(scenario, sets);
+            // The dispatcher pool's size against the limits of the target a run would use: which one is only known
+            // at `harness run` (its pre-flight refuses it); a count no target of the file can take is refused here.
+            String embedded = Preflight.dispatcherRefusal(s, false);
+            String remote = Preflight.dispatcherRefusal(s, true);
+            if (embedded != null || remote != null) {
+                List<String> field = List.of("publish", "connections");
+                String value = String.valueOf(s.publish().connections());
+                if (embedded != null && remote != null) {
+                    throw ScenarioLoader.fieldError(s, field, value, embedded);
+                }
+                main.err().println("harness: warning: " + ScenarioLoader.fieldError(s, field, value,
+                        embedded != null ? embedded : remote).getMessage() + " (a run against "
+                        + (embedded != null ? "the embedded target" : "a remote target") + " is refused)");
+            }
             long channels = (long) s.drivers() * s.channelsPerDriver();
             main.out().printf("%s: valid. %s: %d drivers x %d channels (%d channels), publish via %s at %s%s, "
                             + "duration %s (warm-up %s first), gate %s%n", scenario, s.name(), s.drivers(), s.channelsPerDriver(), channels,

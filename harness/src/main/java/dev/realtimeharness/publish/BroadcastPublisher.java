@@ -7,8 +7,8 @@ import java.util.function.IntFunction;
 
 /**
  * Publishes a probe as a Realtime broadcast over WebSocket, the way a dispatcher app using realtime-js's
- * {@code channel.send({type:'broadcast', event, payload})} would: from a connection of its own (the "dispatcher"
- * fleet, one connection per driver, joined to that driver's topics), one broadcast per topic with the payload
+ * {@code channel.send({type:'broadcast', event, payload})} would: from connections of its own (the dispatcher pool,
+ * sockets joined to the topics the probes go to), one broadcast per topic with the payload
  * {@code {"probe": "<runId>:<seq>"}}. Under vsn 2.0.0 each is a binary kind-3 frame, under 1.0.0 a JSON object.
  */
 public final class BroadcastPublisher implements Publisher {
@@ -18,7 +18,7 @@ public final class BroadcastPublisher implements Publisher {
     private final IntFunction<List<String>> topicsOfDriver;
 
     /**
-     * @param dispatchers    the dispatcher connections; connection {@code d} has joined every topic of driver {@code d}
+     * @param dispatchers    the dispatcher connections, which between them have joined every topic probes go to
      * @param topicsOfDriver the full topics ({@code realtime:...}) a probe for driver {@code d} is sent to
      */
     public BroadcastPublisher(BroadcastSender dispatchers, IntFunction<List<String>> topicsOfDriver) {
@@ -36,10 +36,12 @@ public final class BroadcastPublisher implements Publisher {
         ObjectNode payload = JsonNodeFactory.instance.objectNode();
         payload.put("probe", probe.id());
         dispatchers.broadcast(probe.driver(), topicsOfDriver.apply(probe.driver()), EVENT, payload,
-                (sendNanos, frames) -> {
-                    if (frames > 0) {
-                        // One socket per driver keeps its frames in order and acknowledges none: its own lane.
-                        outcome.sentOnLane(probe, sendNanos, probe.driver());
+                (sendNanos, frames, lane) -> {
+                    if (frames > 0 && lane >= 0) {
+                        // One socket keeps its frames in order and acknowledges none: its own lane.
+                        outcome.sentOnLane(probe, sendNanos, lane);
+                    } else if (frames > 0) {
+                        outcome.sent(probe, sendNanos); // over several sockets: no order to keep
                     } else {
                         outcome.failed(probe, "no dispatcher channel joined for driver " + probe.driver());
                     }

@@ -11,8 +11,8 @@ import java.util.List;
 public interface BroadcastSender {
 
     /**
-     * Sends a broadcast with {@code payload} on each of {@code topics} through driver {@code driver}'s dispatcher
-     * connection (each topic must be one of that connection's joined channels). Must not block.
+     * Sends a broadcast with {@code payload} on each of {@code topics} (a probe for driver {@code driver}) through
+     * the dispatcher socket(s) that joined them; a topic no socket joined is skipped. Must not block.
      */
     void broadcast(int driver, List<String> topics, String event, JsonNode payload, Sent sent);
 
@@ -21,9 +21,13 @@ public interface BroadcastSender {
         return 0;
     }
 
-    /** Completion: when the frames were handed to the socket and how many; called on an event loop. */
+    /**
+     * Completion: when the frames were handed to the socket, how many, and the FIFO lane they went on (the socket,
+     * when one socket sent them all; -1 when they went out on several, which keep no order among themselves);
+     * called on an event loop, before the frames are written.
+     */
     @FunctionalInterface
     interface Sent {
-        void done(long sendNanos, int framesSent);
+        void done(long sendNanos, int framesSent, int lane);
     }
 }

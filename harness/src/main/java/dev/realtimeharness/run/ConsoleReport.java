@@ -3,6 +3,8 @@ package dev.realtimeharness.run;
 import dev.realtimeharness.gate.Verdict;
 import dev.realtimeharness.results.RunDirectory;
 import dev.realtimeharness.results.Summary;
+import dev.realtimeharness.scenario.PublishVia;
+import dev.realtimeharness.scenario.Scenario;
 import java.io.PrintStream;
 
 /** The report a run prints when it ends: counts, the latency table, the harness's own health, the verdict. */
@@ -141,4 +143,14 @@ final class ConsoleReport {
                 l.p90(), l.p95(), l.p99(), l.p999(), l.max(), l.mean());
     }
 
+
+    /** How the publisher's pool was sized when publish.connections did not say: what the "publisher:" line adds. */
+    static String sizedBy(Scenario s) {
+        if (s.publish().connections() != null) {
+            return "";
+        }
+        return s.publish().via() == PublishVia.BROADCAST
+                ? " (the fewest dispatcher sockets that hold every topic at the target's maxChannelsPerClient)"
+                : " (sized from the rate and the round trip)";
+    }
 }

@@ -30,7 +30,7 @@ final class FleetDrive {
         try (Fleet fleet = new Fleet(m.fleetConfig(), m.drivers(), m.listener(), m.ssl(), group)) {
             fleet.start();
             if (m.scenario().publish().via() == PublishVia.BROADCAST) {
-                dispatchers = Dispatchers.start(m.fleetConfig(), m.drivers(), m.target().apikey(), m.ssl(), group);
+                dispatchers = Dispatchers.start(m, group); // the publisher's pool, not drivers
             }
             m.awaitReady(interrupted, dispatchers);
             if (in.counters.connectionsSucceeded() == 0) {

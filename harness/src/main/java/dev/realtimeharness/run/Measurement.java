@@ -329,7 +329,7 @@ public final class Measurement implements AutoCloseable {
             in.publishingOver(publisher.connections());
             if (publisher.connections() > 0) {
                 out.printf("publisher: %s over %d connections%s%n", publisher.via(), publisher.connections(),
-                        scenario.publish().connections() == null ? " (sized from the rate and the round trip)" : "");
+                        ConsoleReport.sizedBy(scenario));
             }
             BooleanSupplier broken = () -> stop.getAsBoolean() || in.writes.failed(); // results unwritable: stop
             long warm = in.warmUp.run(scenario, publisher, expectations, broken, out);

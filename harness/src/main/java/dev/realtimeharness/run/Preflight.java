@@ -51,16 +51,17 @@ public final class Preflight {
     }
 
     /**
-     * Estimates the scenario's peaks: concurrent users (drivers, plus the broadcast publisher's own connections),
+     * Estimates the scenario's peaks: concurrent users (drivers, plus the broadcast publisher's dispatcher sockets),
      * channels per connection, joins per second as a 5-second average, and events per second, where every message
      * delivered to each subscribed channel counts, and so does every broadcast a client sends.
      */
     public static Report check(Scenario s, TargetLimits limits, String limitsSource) {
         boolean broadcast = s.publish().via() == PublishVia.BROADCAST;
         long channels = s.totalChannels();
-        // The broadcast publisher joins every driver topic from its own connection, one per driver.
-        long dispatcherChannels = broadcast ? distinctTopicsPerDriver(s) * (long) s.drivers() : 0;
-        long users = s.drivers() + (broadcast ? s.drivers() : 0);
+        // The broadcast publisher joins every distinct topic once, from its pool of dispatcher sockets.
+        long dispatcherChannels = broadcast ? distinctTopics(s) : 0;
+        long dispatcherSockets = broadcast ? dispatcherSockets(s, limits) : 0;
+        long users = s.drivers() + dispatcherSockets;
         long joins = channels + dispatcherChannels;
 
         double joinRate = s.ramp().joinRate().perSecond();
@@ -79,7 +80,7 @@ public final class Preflight {
 
         List<Row> rows = new ArrayList<>();
         rows.add(new Row("concurrent users", users, limits.maxConcurrentUsers(), users > limits.maxConcurrentUsers(),
-                broadcast ? s.drivers() + " drivers + " + s.drivers() + " publisher connections" : ""));
+                broadcast ? s.drivers() + " drivers + " + dispatcherSockets + " dispatcher sockets" : ""));
         rows.add(new Row("channels per connection", s.channelsPerDriver(), limits.maxChannelsPerClient(),
                 s.channelsPerDriver() > limits.maxChannelsPerClient(), ""));
         rows.add(new Row("joins/s (5 s average)", round1(joinsPerSecond), limits.maxJoinsPerSecond(),
@@ -101,6 +102,55 @@ public final class Preflight {
         boolean perDriverTopic = TopicTemplate.uses(s.channel().topic(), "driver")
                 || TopicTemplate.uses(s.channel().topic(), "driverId");
         return perDriverTopic ? s.channelsPerDriver() : s.totalChannels();
+    }
+
+    /** The limits of the target a run connects to: the scenario's targetLimits for a remote one. */
+    static TargetLimits limitsOf(Scenario s, boolean remote) {
+        return remote ? s.targetLimits() : s.target().embedded().limits();
+    }
+
+    /**
+     * The distinct topics the broadcast publisher joins: every driver's own when the topic names the driver, else the
+     * ones all drivers share. An upper bound: two expansions that happen to spell the same topic count twice.
+     */
+    static long distinctTopics(Scenario s) {
+        boolean perDriver = TopicTemplate.uses(s.channel().topic(), "driver")
+                || TopicTemplate.uses(s.channel().topic(), "driverId");
+        return distinctTopicsPerDriver(s) * (perDriver ? s.drivers() : 1);
+    }
+
+    /** The dispatcher sockets a broadcast run opens: publish.connections (at most one a topic), else the fewest. */
+    static long dispatcherSockets(Scenario s, TargetLimits limits) {
+        Integer given = s.publish().connections();
+        long topics = distinctTopics(s);
+        return given != null ? Math.min(given, topics) : DispatchPlan.fewestSockets(topics, limits.maxChannelsPerClient());
+    }
+
+    /**
+     * Why a broadcast scenario's {@code publish.connections} cannot hold the topics at the target's
+     * {@code maxChannelsPerClient} ({@code limitsName} says where that limit is set), or null when it can (or is
+     * not given, or the scenario does not publish via broadcast). No {@code --accept-limits} helps: a socket cannot
+     * send to a topic it has not joined.
+     */
+    static String dispatcherRefusal(Scenario s, TargetLimits limits, String limitsName) {
+        Integer given = s.publish().connections();
+        if (s.publish().via() != PublishVia.BROADCAST || given == null) {
+            return null;
+        }
+        long topics = distinctTopics(s);
+        int limit = limits.maxChannelsPerClient();
+        if ((long) given * limit >= topics) {
+            return null;
+        }
+        return given + " dispatcher socket" + (given == 1 ? "" : "s") + " of at most " + limit
+                + " channels each (maxChannelsPerClient of " + limitsName + ") cannot join the " + topics
+                + " distinct topics the broadcast publisher sends to; give at least "
+                + DispatchPlan.fewestSockets(topics, limit) + ", or leave it out for the fewest that hold them";
+    }
+
+    /** {@link #dispatcherRefusal(Scenario, TargetLimits, String)} at the embedded or a remote target's limits. */
+    public static String dispatcherRefusal(Scenario s, boolean remote) {
+        return dispatcherRefusal(s, limitsOf(s, remote), remote ? "targetLimits" : "target.embedded.limits");
     }
 
     static long distinctTopicsPerDriver(Scenario s) {

@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The publish phase on a thread of its own, for a load driven by someone else (the Gatling simulation): waits for
  * the subscriptions, publishes, drains; {@link #running()} turns false when the drain is over. For
- * {@code publish.via: broadcast} it opens the harness's dispatcher connections (the publisher's sockets, not the
+ * {@code publish.via: broadcast} it opens the harness's dispatcher pool (the publisher's sockets, not the
  * drivers') on an event loop of its own, as {@code harness run} does, and closes them after the drain.
  */
 final class PublishThread {
@@ -42,8 +42,7 @@ final class PublishThread {
         try {
             if (measurement.scenario().publish().via() == PublishVia.BROADCAST) {
                 group = EventLoops.newGroup(1, "dispatch");
-                dispatchers = Dispatchers.start(measurement.fleetConfig(), measurement.drivers(),
-                        measurement.target().apikey(), measurement.ssl(), group);
+                dispatchers = Dispatchers.start(measurement, group);
             }
             measurement.awaitReady(() -> stopping, dispatchers);
             if (!stopping) {

@@ -2,6 +2,7 @@ package dev.realtimeharness.run;
 
 import dev.realtimeharness.client.TlsContexts;
 import dev.realtimeharness.scenario.Scenario;
+import dev.realtimeharness.scenario.ScenarioLoader;
 import io.netty.handler.ssl.SslContext;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -75,6 +76,13 @@ public final class TargetSetup {
                     err.println(ConsoleReport.INSECURE_WARNING);
                 }
             }
+        }
+        // A dispatcher pool too small for the topics cannot publish at all: refused whatever --accept-limits says.
+        // Checked here, not when the file is loaded, because the limit is the target's.
+        String pool = Preflight.dispatcherRefusal(scenario, remote != null);
+        if (pool != null) {
+            throw new Refused(ScenarioLoader.fieldError(scenario, List.of("publish", "connections"),
+                    String.valueOf(scenario.publish().connections()), pool).getMessage());
         }
         // Pre-flight: will the scenario trip the target's tenant limits? Refused unless the user accepts it.
         Preflight.Report preflight = remote == null

@@ -8,7 +8,8 @@ import java.util.Objects;
  * {@code sql}, when given, replaces the default INSERT for {@code via: postgres}: a statement with the named
  * parameters {@code :probe} (required), {@code :driverId}, {@code :driver} and {@code :seq} (see {@link SqlTemplate}).
  * {@code event} is the broadcast event name (broadcast, rest and db-broadcast). {@code connections} is the JDBC
- * publisher's pool size (postgres, db-broadcast), null to size it from the rate and the measured round trip.
+ * publisher's pool size (postgres, db-broadcast), null to size it from the rate and the measured round trip; for
+ * broadcast, the dispatcher sockets, null for the fewest that hold every topic at the target's maxChannelsPerClient.
  */
 public record PublishConfig(PublishVia via, Long messages, Rate rate, String table, String probeColumn, String sql,
         String event, Integer connections) {

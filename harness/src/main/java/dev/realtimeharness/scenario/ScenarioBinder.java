@@ -41,6 +41,7 @@ final class ScenarioBinder {
     static final long MAX_SUBSCRIPTIONS = Integer.MAX_VALUE - 8;
     // PostgreSQL's default max_connections is 100; more publisher connections than that cannot all open.
     private static final long MAX_PUBLISH_CONNECTIONS = 500;
+    private static final long MAX_DISPATCHER_SOCKETS = 100_000; // broadcast: sockets, which open files bound
     private static final Duration MIN_HEARTBEAT = Duration.ofSeconds(1);
     private static final List<String> EVENTS = List.of("*", "INSERT", "UPDATE", "DELETE");
     private static final Pattern IDENT = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
@@ -248,7 +249,8 @@ final class ScenarioBinder {
         }
         Integer connections = null;
         if (child(node, "connections") != null) {
-            connections = (int) fields.integer(at, node, "connections", 0, 1, MAX_PUBLISH_CONNECTIONS);
+            connections = (int) fields.integer(at, node, "connections", 0, 1,
+                    via == PublishVia.BROADCAST ? MAX_DISPATCHER_SOCKETS : MAX_PUBLISH_CONNECTIONS);
         }
         // A custom statement may write any table; the subscription check only applies to the default INSERT.
         if (via == PublishVia.POSTGRES && sql == null) {

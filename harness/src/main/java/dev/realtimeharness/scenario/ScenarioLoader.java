@@ -81,6 +81,29 @@ public final class ScenarioLoader {
         return new ScenarioBinder(origins).bind(tree);
     }
 
+    /**
+     * An error about field {@code path} of a scenario already loaded, found by a check that needs what loading did
+     * not know (the target's limits). It names the scenario's file and the line the value is on, or the
+     * {@code --set} it came from when the file does not hold {@code value} there.
+     */
+    public static ScenarioException fieldError(Scenario s, List<String> path, String value, String detail) {
+        Path file = s.source();
+        try {
+            String text = Files.readString(file, StandardCharsets.UTF_8);
+            JsonNode node = YAML.readTree(text);
+            for (String key : path) {
+                node = node == null ? null : node.get(key);
+            }
+            if (node != null && node.isValueNode() && node.asText().equals(value)) {
+                return new Origins(file, YamlLines.scan(text)).error(path, detail);
+            }
+        } catch (IOException | YamlLines.SyntaxError | RuntimeException e) {
+            return new ScenarioException(file, 0, Origins.dotted(path), null, detail);
+        }
+        String dotted = Origins.dotted(path);
+        return new ScenarioException(file, 0, dotted, "--set " + dotted + "=" + value, detail);
+    }
+
     /** The scenario with the CLI's {@code --duration}; see {@link Scenario#withDuration(Duration)}. */
     public static Scenario withDuration(Scenario scenario, Duration duration) {
         return scenario.withDuration(duration);

@@ -57,6 +57,28 @@ class MainTest {
     }
 
     @Test
+    void validateRefusesADispatcherPoolThatNoTargetOfTheFileCanTakeAndWarnsWhenOneCan() throws Exception {
+        // 30 drivers x 10 topics = 300 topics; 2 sockets hold 200 at the default 100 channels a socket.
+        String pool = "name: pool\ndrivers: 30\nchannelsPerDriver: 10\n"
+                + "channel: {topic: \"orders:{driver}:{channel}\"}\n"
+                + "publish:\n  via: broadcast\n  rate: 10/s\n  connections: 2\n";
+        Path f = Files.writeString(tmp.resolve("pool.yaml"), pool);
+        assertThat(execute("validate", f.toString())).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("pool.yaml:8: field 'publish.connections': 2"
+                + " dispatcher sockets of at most 100 channels each").contains("give at least 3");
+
+        // The embedded stand-in allows 200 a socket: a run against it would take 2, one against a remote would not.
+        err.reset();
+        Path g = Files.writeString(tmp.resolve("pool-embedded.yaml"), pool + "target:\n  embedded:\n"
+                + "    limits: {maxConcurrentUsers: 1000, maxEventsPerSecond: 100000, maxJoinsPerSecond: 1000,"
+                + " maxChannelsPerClient: 200}\n");
+        assertThat(execute("validate", g.toString())).isEqualTo(ExitCodes.PASSED);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("harness: warning: ")
+                .contains("pool-embedded.yaml:8: field 'publish.connections'")
+                .contains("(maxChannelsPerClient of targetLimits)").contains("(a run against a remote target is refused)");
+    }
+
+    @Test
     void nonLoopbackTargetNotAllowedExits2BeforeAnyConnectionNamingBothWaysToAllowIt() {
         Path smoke = Path.of(System.getProperty("scenarios.dir", "../scenarios")).resolve("smoke.yaml");
         int code = execute("run", smoke.toString(), "--target",
