@@ -113,7 +113,6 @@ public final class Measurement implements AutoCloseable {
             printHeader();
             liveMetrics = startLiveMetrics();
             this.live = liveMetrics;
-            in.hiccups.start();
             OpenTarget.Opened o = OpenTarget.open(scenario, options.remote(), out, in);
             opened = o.target();
             this.target = opened;
@@ -130,6 +129,7 @@ public final class Measurement implements AutoCloseable {
             this.expectations = new Expectations(scenario, specs, in.board);
             this.hlog = new IntervalLogWriter(dir.file("latency.hlog"), startedAt.toEpochMilli());
             this.timeline = new TimelineWriter(dir.file("timeline.csv"));
+            in.hiccups.start(); // after the set-up (target, specs): stalls while the harness measures, not before
         } catch (IOException e) {
             release(opened, liveMetrics);
             throw new OpenFailed(Outcome.NOT_RUN, "cannot write results: " + e.getMessage(), e);
