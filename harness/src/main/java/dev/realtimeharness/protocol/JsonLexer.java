@@ -277,29 +277,32 @@ abstract class JsonLexer {
     // -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
     final void number() {
         int start = pos;
-        if (b[pos] == '-') {
+        if (peek() == '-') {
             pos++;
         }
-        if (b[pos] == '0') {
+        int c = peek();
+        if (c == '0') {
             pos++;
-        } else if (digit(b[pos])) {
+        } else if (digit(c)) {
             digits();
         } else {
             throw GIVE_UP;
         }
-        if (pos < end && b[pos] == '.') {
+        if (peek() == '.') {
             pos++;
-            if (!digit(b[pos])) {
+            if (!digit(peek())) {
                 throw GIVE_UP;
             }
             digits();
         }
-        if (pos < end && (b[pos] == 'e' || b[pos] == 'E')) {
+        c = peek();
+        if (c == 'e' || c == 'E') {
             pos++;
-            if (b[pos] == '+' || b[pos] == '-') {
+            c = peek();
+            if (c == '+' || c == '-') {
                 pos++;
             }
-            if (!digit(b[pos])) {
+            if (!digit(peek())) {
                 throw GIVE_UP;
             }
             digits();
@@ -309,13 +312,19 @@ abstract class JsonLexer {
         }
     }
 
+    // The byte at pos, or -1 at the range's end: a number is the one value that can end there without a byte that
+    // closes it, so it must not read past the range (a reused buffer holds an earlier frame's bytes there).
+    private int peek() {
+        return pos < end ? b[pos] : -1;
+    }
+
     final void digits() {
         while (pos < end && digit(b[pos])) {
             pos++;
         }
     }
 
-    static boolean digit(byte c) {
+    static boolean digit(int c) {
         return c >= '0' && c <= '9';
     }
 

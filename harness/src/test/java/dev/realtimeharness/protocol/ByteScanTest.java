@@ -159,7 +159,13 @@ class ByteScanTest {
                 // Bytes that are not UTF-8, or a frame cut short.
                 b[random.nextInt(b.length)] = (byte) (0x80 + random.nextInt(0x80));
             }
-            certain += assertSameOutcome(v2 ? Vsn.V2 : Vsn.V1, b) ? 1 : 0;
+            // In a reused buffer: before the frame and after it lie bytes of other frames.
+            byte[] buffer = new byte[b.length + 12];
+            byte[] around = utf8("]}5e0\"]}\"}1]");
+            System.arraycopy(around, 0, buffer, 0, 3);
+            System.arraycopy(b, 0, buffer, 3, b.length);
+            System.arraycopy(around, 3, buffer, 3 + b.length, 9);
+            certain += assertSameOutcome(v2 ? Vsn.V2 : Vsn.V1, buffer, 3, b.length) ? 1 : 0;
         }
         assertThat(certain).isGreaterThan(1_000);
     }
@@ -175,6 +181,13 @@ class ByteScanTest {
         assertThat(bytes.scanTextWithBytes(Vsn.V2, buffer, 7, frame.length)).isTrue();
         assertThat(bytes.probe()).isEqualTo("run1:19");
         assertThat(bytes.scanTextWithBytes(Vsn.V2, buffer, 7, frame.length - 1)).isFalse();
+        // A kind-4 payload that is a bare "-" (not JSON), with a digit after the frame in the buffer.
+        byte[] kind4 = ((WireFrame.Binary) V2Codec.INSTANCE.encodeUserBroadcast(new UserBroadcast(null, null,
+                "realtime:b", "order", null, true, utf8("-")))).bytes();
+        byte[] reused = java.util.Arrays.copyOf(kind4, kind4.length + 1);
+        reused[kind4.length] = '5';
+        assertThat(bytes.scanBinaryWithBytes(reused, 0, kind4.length)).isFalse();
+        assertThat(outcome(() -> both.scanBinary(reused, 0, kind4.length), both)).isEqualTo("error");
     }
 
     @Test
@@ -197,6 +210,33 @@ class ByteScanTest {
                 "realtime:b", "order", null, true, utf8(payloads[0])))).bytes();
         assertThat(bytes.scanBinaryWithBytes(f, 0, f.length)).isTrue();
         assertThat(bytes.probe()).isEqualTo("r:10");
+        Random random = new Random(78);
+        String alphabet = "{}[]\",:\\ 0-1.e5tn\u00e9x";
+        int certain = 0;
+        for (int i = 0; i < 5_000; i++) {
+            StringBuilder s = new StringBuilder(payloads[random.nextInt(2)]);
+            for (int m = 1 + random.nextInt(2); m > 0 && s.length() > 0; m--) {
+                int at = random.nextInt(s.length());
+                char c = alphabet.charAt(random.nextInt(alphabet.length()));
+                switch (random.nextInt(3)) {
+                    case 0 -> s.deleteCharAt(at);
+                    case 1 -> s.insert(at, c);
+                    default -> s.setCharAt(at, c);
+                }
+            }
+            byte[] frame = ((WireFrame.Binary) V2Codec.INSTANCE.encodeUserBroadcast(new UserBroadcast(null, null,
+                    "realtime:b", "order", null, true, utf8(s.toString())))).bytes();
+            // In a reused buffer whose bytes after the frame belong to another.
+            byte[] buffer = java.util.Arrays.copyOf(frame, frame.length + 4);
+            System.arraycopy(utf8("5\"}]"), 0, buffer, frame.length, 4);
+            Object expected = outcome(() -> jackson.scanBinaryWithJackson(frame), jackson);
+            assertThat(outcome(() -> both.scanBinary(buffer, 0, frame.length), both)).as(s.toString()).isEqualTo(expected);
+            if (bytes.scanBinaryWithBytes(buffer, 0, frame.length)) {
+                certain++;
+                assertThat(fields(bytes)).as(s.toString()).isEqualTo(expected);
+            }
+        }
+        assertThat(certain).isGreaterThan(500);
     }
 
     // The scanner is certain of the frame and agrees with Jackson.
@@ -210,10 +250,14 @@ class ByteScanTest {
     // scanText ends as the Jackson path; when the scanner alone is certain, its fields are Jackson's. True when the
     // scanner was certain.
     private boolean assertSameOutcome(Vsn vsn, byte[] b) {
-        String shown = new String(b, StandardCharsets.UTF_8);
-        Object expected = outcome(() -> jackson.scanTextWithJackson(vsn, b, 0, b.length), jackson);
-        assertThat(outcome(() -> both.scanText(vsn, b, 0, b.length), both)).as(shown).isEqualTo(expected);
-        if (!bytes.scanTextWithBytes(vsn, b, 0, b.length)) {
+        return assertSameOutcome(vsn, b, 0, b.length);
+    }
+
+    private boolean assertSameOutcome(Vsn vsn, byte[] b, int off, int len) {
+        String shown = new String(b, off, len, StandardCharsets.UTF_8);
+        Object expected = outcome(() -> jackson.scanTextWithJackson(vsn, b, off, len), jackson);
+        assertThat(outcome(() -> both.scanText(vsn, b, off, len), both)).as(shown).isEqualTo(expected);
+        if (!bytes.scanTextWithBytes(vsn, b, off, len)) {
             return false;
         }
         assertThat(fields(bytes)).as(shown).isEqualTo(expected);
