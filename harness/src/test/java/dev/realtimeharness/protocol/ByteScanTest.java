@@ -61,6 +61,9 @@ class ByteScanTest {
         for (String f : V1_FRAMES) {
             assertScannedAlike(Vsn.V1, f);
         }
+        // A user broadcast as the stand-in (and the bench's FanoutServer) writes it to a v1 socket.
+        assertScannedAlike(Vsn.V1, ((WireFrame.Text) V1Codec.INSTANCE.encodeUserBroadcast(new UserBroadcast(null,
+                null, "realtime:room1", "order", null, true, utf8("{\"probe\":\"r:1\",\"n\":[1.5e3,true]}")))).text());
         bytes.scanTextWithBytes(Vsn.V2, utf8(PG_V2), 0, utf8(PG_V2).length);
         assertThat(fields(bytes)).containsExactly(null, null, "realtime:room1", "postgres_changes", "run1:17",
                 "2025-11-19T00:22:40.877Z", "INSERT");
