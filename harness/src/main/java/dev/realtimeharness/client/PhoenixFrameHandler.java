@@ -9,7 +9,6 @@ import dev.realtimeharness.protocol.Utf8;
 import dev.realtimeharness.protocol.Vsn;
 import dev.realtimeharness.protocol.WireFrame;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -72,17 +71,21 @@ final class PhoenixFrameHandler extends SimpleChannelInboundHandler<WebSocketFra
             // A frame still read from a socket the connection has given up on: its channels are someone else's now.
             return;
         }
-        if (frame instanceof TextWebSocketFrame) {
-            byte[][] scratch = SCRATCH.get();
-            try {
+        boolean text = frame instanceof TextWebSocketFrame;
+        if (!text && !(frame instanceof BinaryWebSocketFrame)) {
+            return;
+        }
+        byte[][] scratch = SCRATCH.get();
+        try {
+            if (text) {
                 onText(ctx, frame.content(), recvNanos, scratch);
-            } finally {
-                if (scratch[0].length > SCRATCH_BYTES) {
-                    scratch[0] = new byte[SCRATCH_BYTES];
-                }
+            } else {
+                onBinary(frame.content(), recvNanos, scratch);
             }
-        } else if (frame instanceof BinaryWebSocketFrame) {
-            onBinary(frame.content(), recvNanos);
+        } finally {
+            if (scratch[0].length > SCRATCH_BYTES) {
+                scratch[0] = new byte[SCRATCH_BYTES];
+            }
         }
     }
 
@@ -164,12 +167,17 @@ final class PhoenixFrameHandler extends SimpleChannelInboundHandler<WebSocketFra
         exceptionCaught(ctx, e);
     }
 
-    private void onBinary(ByteBuf content, long recvNanos) {
-        byte[] bytes = ByteBufUtil.getBytes(content);
+    private void onBinary(ByteBuf content, long recvNanos, byte[][] scratch) {
+        int len = content.readableBytes();
+        if (scratch[0].length < len) {
+            scratch[0] = new byte[len];
+        }
+        byte[] bytes = scratch[0];
+        content.getBytes(content.readerIndex(), bytes, 0, len);
         try {
-            scan.scanBinary(bytes);
+            scan.scanBinary(bytes, 0, len);
         } catch (ProtocolException e) {
-            protocolError(e, bytes, 0, bytes.length);
+            protocolError(e, bytes, 0, len);
             return;
         }
         connection.table().deliver(scan, recvNanos);

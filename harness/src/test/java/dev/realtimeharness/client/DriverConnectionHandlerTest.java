@@ -174,6 +174,37 @@ class DriverConnectionHandlerTest {
     }
 
     @Test
+    void directFramesShareTheCopyBufferAndEachIsReadWithinItsOwnLength() {
+        open(Vsn.V2, 1, false);
+        nextText();
+        in("[\"1\",\"1\",\"realtime:driver-orders:1:0\",\"phx_reply\",{\"response\":{\"postgres_changes\":[]},"
+                + "\"status\":\"ok\"}]");
+        // A long frame, then shorter ones: each is copied over the start of the same buffer, whose tail still holds
+        // the earlier frame's bytes.
+        direct(new TextWebSocketFrame(Unpooled.directBuffer()), "[null,null,\"realtime:driver-orders:1:0\","
+                + "\"broadcast\",{\"event\":\"order\",\"payload\":{\"probe\":\"run:1\",\"pad\":\"" + "y".repeat(300)
+                + "\"},\"type\":\"broadcast\"}]");
+        direct(new TextWebSocketFrame(Unpooled.directBuffer()), "[null,null,\"realtime:driver-orders:1:0\","
+                + "\"broadcast\",{\"event\":\"order\",\"payload\":{\"probe\":\"run:2\"},\"type\":\"broadcast\"}]");
+        byte[] kind4 = ((WireFrame.Binary) V2Codec.INSTANCE.encodeUserBroadcast(new UserBroadcast(null, null,
+                "realtime:driver-orders:1:0", "order", null, true,
+                "{\"probe\":\"run:3\"}".getBytes(StandardCharsets.UTF_8)))).bytes();
+        io.netty.buffer.ByteBuf b = Unpooled.directBuffer();
+        b.writeBytes(kind4);
+        ch.writeInbound(new BinaryWebSocketFrame(b));
+        // Cut short: the bytes after its end in the buffer must not complete it.
+        direct(new TextWebSocketFrame(Unpooled.directBuffer()), "[null,null,\"realtime:driver-orders:1:0\","
+                + "\"broadcast\",{\"event\":\"order\",\"payload\":{\"probe\":\"run:4\"}");
+        assertThat(events).containsExactly("connected", "joinAttempted 10", "joined 10", "ready 10",
+                "probe 10 run:1 null", "probe 10 run:2 null", "probe 10 run:3 null", "protocolError");
+    }
+
+    private void direct(TextWebSocketFrame frame, String text) {
+        frame.content().writeCharSequence(text, StandardCharsets.UTF_8);
+        ch.writeInbound(frame);
+    }
+
+    @Test
     void joinErrorIsCountedByReasonAndRejoinedAfterOneSecondWithANewRef() {
         open(Vsn.V2, 1, true);
         nextText();
