@@ -17,6 +17,8 @@ public final class PublishLoop implements Runnable {
     private final long maxMessages;
     private final long endNanos;
     private final int drivers;
+    private final int shard;
+    private final int shards;
     private final String runId;
     private final Registrar registrar;
     private final Publisher publisher;
@@ -27,10 +29,27 @@ public final class PublishLoop implements Runnable {
 
     public PublishLoop(OpenModelSchedule schedule, long maxMessages, long endNanos, int drivers, String runId,
             Registrar registrar, Publisher publisher, Publisher.Outcome outcome) {
+        this(schedule, maxMessages, endNanos, drivers, 0, 1, runId, registrar, publisher, outcome);
+    }
+
+    /**
+     * Shard {@code shard} of {@code shards} of a run with {@code drivers} drivers in all: it walks the whole run's
+     * schedule (the whole rate and {@code maxMessages}) and publishes only the probes whose driver
+     * ({@code seq mod drivers}) is its own ({@code driver mod shards == shard}), as its local driver
+     * ({@code driver / shards}); so the shards together publish exactly the unsharded run's probes, at the same
+     * offsets from t0, whatever the boundary of the window.
+     */
+    public PublishLoop(OpenModelSchedule schedule, long maxMessages, long endNanos, int drivers, int shard, int shards,
+            String runId, Registrar registrar, Publisher publisher, Publisher.Outcome outcome) {
+        if (shards < 1 || shard < 0 || shard >= shards) {
+            throw new IllegalArgumentException("shard " + shard + "/" + shards);
+        }
         this.schedule = schedule;
         this.maxMessages = maxMessages;
         this.endNanos = endNanos;
         this.drivers = drivers;
+        this.shard = shard;
+        this.shards = shards;
         this.runId = runId;
         this.registrar = registrar;
         this.publisher = publisher;
@@ -69,6 +88,10 @@ public final class PublishLoop implements Runnable {
     @Override
     public void run() {
         for (long seq = 0; seq < maxMessages && !stopped; seq++) {
+            int driver = (int) (seq % drivers);
+            if (driver % shards != shard) {
+                continue; // another shard's probe
+            }
             long due = schedule.dueNanos(seq);
             if (due - endNanos >= 0) {
                 break;
@@ -80,7 +103,7 @@ public final class PublishLoop implements Runnable {
             if (stopped) {
                 break;
             }
-            Probe probe = new Probe(seq, Probe.id(runId, seq), (int) (seq % drivers), due);
+            Probe probe = new Probe(seq, Probe.id(runId, seq), driver / shards, due);
             if (!registrar.register(probe)) {
                 skipped++;
                 continue;

@@ -29,6 +29,7 @@ final class PublishPhase {
     private final LongAdder publishFailures;
     private final LatencyRecorders recorders;
     private long endNanos;
+    private boolean fromT0; // the window starts at t0 (after a warm-up or a common start)
     private final AtomicLong lastSendNanos = new AtomicLong(System.nanoTime());
     private PublishLoop loop;
 
@@ -57,6 +58,7 @@ final class PublishPhase {
     void afterWarmUp(long nanos) {
         if (nanos > 0) {
             endNanos = System.nanoTime() + scenario.duration().toNanos();
+            fromT0 = true;
         }
     }
 
@@ -70,8 +72,18 @@ final class PublishPhase {
             lastSendNanos.accumulateAndGet(sendNanos, Math::max);
         }, publishFailures::increment);
         long t0 = System.nanoTime() + 50_000_000L;
-        loop = new PublishLoop(new OpenModelSchedule(t0, scenario.publish().rate().perSecond()), maxMessages,
-                endNanos, scenario.drivers(), runId, probe -> {
+        // After a warm-up or a common start the window is exactly [t0, t0 + duration): which probes fall in it then
+        // depends only on the rate and the duration, the same in every process (a shard and an unsharded run agree).
+        long end = fromT0 ? t0 + scenario.duration().toNanos() : endNanos;
+        // A shard walks the whole run's schedule and publishes its own drivers' probes (see PublishLoop).
+        Scenario whole = scenario.whole();
+        int shard = scenario.shard() == null ? 0 : scenario.shard().index();
+        int shards = scenario.shard() == null ? 1 : scenario.shard().count();
+        if (whole != scenario) {
+            maxMessages = whole.publish().messages() != null ? whole.publish().messages() : Long.MAX_VALUE;
+        }
+        loop = new PublishLoop(new OpenModelSchedule(t0, whole.publish().rate().perSecond()), maxMessages,
+                end, whole.drivers(), shard, shards, runId, probe -> {
                     Expectations.Owed owed = expectations.owedFor(probe.driver());
                     if (owed.total() == 0) {
                         return false;
