@@ -20,16 +20,19 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /**
- * The client against a hostile server: a million random and mutated server frames (deliveries, replies, system
- * messages, presence, phx_error and phx_close among them, truncated, edited, retyped, nested, random text and
- * binary) on one driver's socket, then one frame over the client's limit. The client must not crash, must count
- * every frame it cannot read exactly once as a protocol error, must keep that one socket for the whole million (no
- * second socket), reconnect exactly once after the oversize frame, close everything on stop, and leak no buffer
- * under paranoid leak detection.
+ * The client against a hostile server: 200,000 random and mutated server frames (a million with
+ * -Dfuzz.clientFrames=1000000; deliveries, replies, system messages, presence, phx_error and phx_close among them,
+ * truncated, edited, retyped, nested, random text and binary) on one driver's socket, then one frame over the
+ * client's limit. The client must not crash, must count every frame it cannot read exactly once as a protocol error,
+ * must keep that one socket for all of them (no second socket), reconnect exactly once after the oversize frame,
+ * close everything on stop, and leak no buffer under paranoid leak detection.
  */
 class ClientHostileFramesIT {
-    /** A million by default; -Dfuzz.clientFrames=N for another count. */
-    private static final int FRAMES = Integer.getInteger("fuzz.clientFrames", 1_000_000);
+    /**
+     * 200,000 in the build (16 s on 2 cores, under paranoid leak detection; a million took 100 s in CI); the
+     * same generator and seed, so these are the first 200,000 of the million that -Dfuzz.clientFrames=1000000 sends.
+     */
+    private static final int FRAMES = Integer.getInteger("fuzz.clientFrames", 200_000);
     private static final String TOPIC = "realtime:fuzz";
     private static final List<String> SERVER_FRAMES = List.of(
             "[\"1\",null,\"realtime:fuzz\",\"postgres_changes\",{\"ids\":[7],\"data\":{\"schema\":\"public\","
@@ -67,7 +70,7 @@ class ClientHostileFramesIT {
     };
 
     @Test
-    void aMillionHostileFramesAreCountedOnOneSocketAndOneOversizeFrameCostsOneReconnect() throws Exception {
+    void hostileFramesAreCountedOnOneSocketAndOneOversizeFrameCostsOneReconnect() throws Exception {
         PhoenixCodec codec = PhoenixCodec.of(Vsn.V2);
         InboundScan scan = new InboundScan("notes");
         HostileFrames frames = new HostileFrames(33, SERVER_FRAMES);
@@ -90,7 +93,7 @@ class ClientHostileFramesIT {
             try (Fleet fleet = new Fleet(config, List.of(new DriverSpec(0, List.of(channel))), listener, null)) {
                 fleet.start();
                 int sent = server.fuzzDone.get(10, TimeUnit.MINUTES);
-                // The oversize frame after the million ends the socket; the client reconnects once (after 1 s).
+                // The oversize frame after the fuzz ends the socket; the client reconnects once (after 1 s).
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
                 while (connected.get() < 2 && System.nanoTime() < deadline) {
                     Thread.sleep(20);

@@ -13,7 +13,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * A whole run through a real PostgreSQL restart (the fault schedule's restartDatabase at 5 s of 20 s publishing), in
+ * A whole run through a real PostgreSQL restart (the fault schedule's restartDatabase at 5 s of 12 s publishing), in
  * both cdc modes: the change capture comes back, every probe whose INSERT was committed is delivered (the ones the
  * restart held up late, within the drain), and the only loss is the probes that could not be published while the
  * database was down. timeline.csv shows the outage in slotLagSeconds.
@@ -30,7 +30,7 @@ class DatabaseRestartRunIT {
                 + "target:\n  embedded:\n    faults:\n"
                 + "      - {at: 5s, restartDatabase: true}\n");
         InProcessRun o = InProcessRun.of(scenario, results, "restart-" + cdc, List.of("publish.messages=",
-                "duration=20s", "drainTimeout=15s", "target.embedded.cdc=" + cdc, "gate.latency.p99=",
+                "duration=12s", "drainTimeout=15s", "target.embedded.cdc=" + cdc, "gate.latency.p99=",
                 "gate.messages.lost="), false);
         assertThat(o.exit()).as(o.stdout() + o.stderr()).isEqualTo(ExitCodes.PASSED);
         assertThat(o.stdout()).containsPattern("fault at 0m0[456]s: restart PostgreSQL \\(down [0-9.]+ s.*change "

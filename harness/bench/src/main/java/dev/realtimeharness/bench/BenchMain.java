@@ -19,7 +19,7 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
- * The quick run {@code mvn verify} makes of every benchmark in this module: 1 fork, one 1 s warm-up and one 1 s
+ * The quick run {@code mvn verify} makes of every benchmark in this module: 1 fork, one 500 ms warm-up and one 500 ms
  * measured iteration, with the GC profiler. Writes {@code jmh-result.json} (JMH's JSON) and {@code bench-summary.txt}
  * (ns/op and B/op per benchmark) into the directory given as the first argument. A quick run is a smoke test and a
  * rough figure; the README's full run ({@code java -jar harness/bench/target/benchmarks.jar -prof gc}) is the one to quote.
@@ -39,9 +39,9 @@ public final class BenchMain {
                 .include(BenchMain.class.getPackageName() + "\\..*Bench\\..*")
                 .forks(1)
                 .warmupIterations(1)
-                .warmupTime(TimeValue.seconds(1))
+                .warmupTime(TimeValue.milliseconds(500))
                 .measurementIterations(1)
-                .measurementTime(TimeValue.seconds(1))
+                .measurementTime(TimeValue.milliseconds(500))
                 .jvmArgsAppend("-Xmx512m")
                 .addProfiler(GCProfiler.class)
                 .resultFormat(ResultFormatType.JSON)
