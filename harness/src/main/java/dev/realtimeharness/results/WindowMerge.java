@@ -62,8 +62,8 @@ final class WindowMerge {
         Map<Integer, WindowLoss> loss = new TreeMap<>();
         for (Summary s : shards) {
             for (Summary.Window w : s.windows() == null ? List.<Summary.Window>of() : s.windows()) {
-                long middle = (Instant.parse(w.start()).toEpochMilli() + Instant.parse(w.end()).toEpochMilli()) / 2;
-                int index = (int) Math.max(0, Math.floorDiv(middle - origin.toEpochMilli(), windowMillis));
+                int index = windowOf((Instant.parse(w.start()).toEpochMilli() + Instant.parse(w.end()).toEpochMilli())
+                        / 2, origin, windowMillis);
                 loss.merge(index, w.loss() == null ? WindowLoss.NONE : w.loss(), WindowLoss::plus);
             }
         }
@@ -104,8 +104,7 @@ final class WindowMerge {
                     continue;
                 }
                 // The second belongs to the window it mostly covered.
-                long middle = (h.getStartTimeStamp() + h.getEndTimeStamp()) / 2;
-                int index = (int) Math.max(0, Math.floorDiv(middle - origin.toEpochMilli(), windowMillis));
+                int index = windowOf((h.getStartTimeStamp() + h.getEndTimeStamp()) / 2, origin, windowMillis);
                 if (index != openIndex) {
                     close(open, openIndex, byWindow);
                     openIndex = index;
@@ -118,6 +117,11 @@ final class WindowMerge {
         }
         close(open, openIndex, byWindow);
         return byWindow;
+    }
+
+    // The window a span whose middle is at middleMillis falls in (before the first: the first).
+    private static int windowOf(long middleMillis, Instant origin, long windowMillis) {
+        return (int) Math.max(0, Math.floorDiv(middleMillis - origin.toEpochMilli(), windowMillis));
     }
 
     private static void close(Map<Metric, Histogram> open, int index, Map<Integer, Map<String, Summary.LatencyStats>>

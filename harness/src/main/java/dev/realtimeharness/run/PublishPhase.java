@@ -28,8 +28,8 @@ final class PublishPhase {
     private final Expectations expectations;
     private final LongAdder publishFailures;
     private final LatencyRecorders recorders;
-    private long endNanos;
-    private boolean fromT0; // the window starts at t0 (after a warm-up or a common start)
+    private final long endNanos; // the window's end when nothing came between begin and publishing
+    private boolean fromT0; // the window is [t0, t0 + duration) (after a warm-up or a common start)
     private final AtomicLong lastSendNanos = new AtomicLong(System.nanoTime());
     private PublishLoop loop;
 
@@ -52,19 +52,15 @@ final class PublishPhase {
 
     /**
      * After a warm-up or a wait for {@code --start-at} of {@code nanos} together (0: neither), the publisher is open,
-     * so the measured publishing lasts the whole duration from now; without either, the duration still counts from
+     * so the measured publishing lasts the whole duration from its t0; without either, the duration still counts from
      * {@link #begin} (the publisher's opening included), as it always has.
      */
     void afterWarmUp(long nanos) {
-        if (nanos > 0) {
-            endNanos = System.nanoTime() + scenario.duration().toNanos();
-            fromT0 = true;
-        }
+        fromT0 = nanos > 0;
     }
 
     /** Publishes on its own thread until the schedule ends or {@code interrupted}; returns when it has stopped. */
     void publish(Publisher publisher, BooleanSupplier interrupted) throws InterruptedException {
-        long maxMessages = scenario.publish().messages() != null ? scenario.publish().messages() : Long.MAX_VALUE;
         Publisher.Outcome outcome = new LedgerOutcome(ledger, (probe, sendNanos) -> {
             // The harness's own lag behind its schedule: large values mean the publisher, not the target, delayed
             // the probes (their due-time latency includes it).
@@ -77,11 +73,9 @@ final class PublishPhase {
         long end = fromT0 ? t0 + scenario.duration().toNanos() : endNanos;
         // A shard walks the whole run's schedule and publishes its own drivers' probes (see PublishLoop).
         Scenario whole = scenario.whole();
+        long maxMessages = whole.publish().messages() != null ? whole.publish().messages() : Long.MAX_VALUE;
         int shard = scenario.shard() == null ? 0 : scenario.shard().index();
         int shards = scenario.shard() == null ? 1 : scenario.shard().count();
-        if (whole != scenario) {
-            maxMessages = whole.publish().messages() != null ? whole.publish().messages() : Long.MAX_VALUE;
-        }
         loop = new PublishLoop(new OpenModelSchedule(t0, whole.publish().rate().perSecond()), maxMessages,
                 end, whole.drivers(), shard, shards, runId, probe -> {
                     Expectations.Owed owed = expectations.owedFor(probe.driver());

@@ -85,11 +85,9 @@ public final class TargetSetup {
                     String.valueOf(scenario.publish().connections()), pool).getMessage());
         }
         // Pre-flight: will the scenario trip the target's tenant limits? Refused unless the user accepts it.
-        Preflight.Report preflight = remote == null
-                ? Preflight.check(scenario, scenario.target().embedded().limits(), "the embedded stand-in's limits, "
-                        + "target.embedded.limits")
-                : Preflight.check(scenario, scenario.targetLimits(), "the scenario's targetLimits, Supabase's "
-                        + "self-hosted defaults unless set");
+        Preflight.Report preflight = Preflight.check(scenario, Preflight.limitsOf(scenario, remote != null),
+                remote == null ? "the embedded stand-in's limits, target.embedded.limits"
+                        : "the scenario's targetLimits, Supabase's self-hosted defaults unless set");
         out.print(preflight.format());
         if (preflight.trips()) {
             if (!acceptLimits) {
